@@ -1,0 +1,1 @@
+"""Domain types and protocols: no third-party SDKs below this package."""

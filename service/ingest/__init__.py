@@ -1,0 +1,1 @@
+"""Turning files into indexed, citable chunks."""

@@ -1,0 +1,45 @@
+"""Builds the adapters from Settings: the one place that wires concrete classes together."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from .adapters.chroma_store import ChromaStore, make_client
+from .domain.protocols import Embedder
+from .ingest.chunking import ChunkConfig
+from .ingest.lock import writer_lock
+from .ingest.pipeline import IngestReport, Ingestor, Progress
+from .settings import Settings
+
+
+def build_store(settings: Settings) -> ChromaStore:
+    """The Chroma store the settings point at (embedded or server)."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return ChromaStore(make_client(settings.chroma_url, str(settings.data_dir)), settings.collection_prefix)
+
+
+@lru_cache(maxsize=4)
+def _load_embedder(path: str, backend: str, batch: int, cache_dir: str) -> Embedder:
+    if backend == "onnx":
+        from .adapters.onnx_embedder import OnnxEmbedder
+
+        return OnnxEmbedder(path, batch_size=batch, cache_dir=cache_dir)
+    from .adapters.st_embedder import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder(path, batch_size=batch)
+
+
+def build_embedder(settings: Settings) -> Embedder:
+    """The embedding model, loaded once per process per configuration."""
+    return _load_embedder(settings.resolved_model_path(), settings.embedding_backend,
+                          settings.embedding_batch_size, str(settings.data_dir / "models"))
+
+
+def run_ingest(settings: Settings, progress: Progress | None = None,
+               store: ChromaStore | None = None, embedder: Embedder | None = None) -> IngestReport:
+    """Ingest the corpus directory under the writer lock."""
+    with writer_lock(settings.data_dir):
+        ingestor = Ingestor(store or build_store(settings), embedder or build_embedder(settings),
+                            ChunkConfig(settings.chunk_size, settings.chunk_overlap),
+                            int(settings.max_file_mb * 1e6), progress)
+        return ingestor.run(settings.corpus_dir)

