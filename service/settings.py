@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     rrf_k: int = Field(default=60, ge=1)
     dense_weight: float = Field(default=1.0, ge=0)
     lexical_weight: float = Field(default=1.0, ge=0)
-    evidence_threshold: float = Field(default=0.45, description="min best-sentence support")
+    evidence_threshold: float = Field(default=0.38, description="min evidence score (calibrated on golden dev)")
     max_answer_sentences: int = Field(default=4, ge=1, le=10)
     manifest_poll_seconds: float = Field(default=10.0, ge=0)
 

@@ -155,10 +155,13 @@ class Ingestor:
         sent_ids, sent_texts, sent_meta = [], [], []
         for c in batch:
             for n, ((a, b), text) in enumerate(zip(c.sentences, c.sentence_texts())):
+                # the heading travels with the sentence: "Is oral ketamine a lifelong treatment?" is
+                # often what a patient asks, while the sentence alone never says "lifelong treatment"
+                embed_text = f"{c.title} — {c.section}: {text}" if c.section else f"{c.title}: {text}"
                 sent_ids.append(f"{c.chunk_id}#{n}")
-                sent_texts.append(text)
+                sent_texts.append(embed_text)
                 sent_meta.append({"chunk_id": c.chunk_id, "doc_id": c.doc_id, "doc_hash": c.doc_hash,
-                                  "start": a, "end": b, "content_hash": content_hash(text)})
+                                  "start": a, "end": b, "content_hash": content_hash(embed_text)})
         chunk_vecs, n1 = self._embed_reusing(chunk_col, [c.embed_text() for c in batch],
                                              [c.content_hash for c in batch])
         sent_vecs, n2 = self._embed_reusing(sent_col, sent_texts, [m["content_hash"] for m in sent_meta])

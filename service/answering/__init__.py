@@ -1,0 +1,1 @@
+"""Retrieval, answer composition and the answer_question entry point."""
