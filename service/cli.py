@@ -91,6 +91,84 @@ def status(as_json: bool = typer.Option(False, "--json", help="machine-readable 
         Console().print(f"[bold]{key}[/bold]: {value}")
 
 
+def _engine():  # noqa: ANN202 - the Engine type is imported lazily to keep `cited --help` fast
+    from .answering.engine import Engine
+    from .runtime import build_embedder, build_store
+
+    settings = _settings()
+    return Engine(settings, build_store(settings), build_embedder(settings))
+
+
+@app.command()
+def search(query: str, k: int = typer.Option(5, min=1, max=50)) -> None:
+    """Top passages for a query, with fused and dense scores (hybrid retrieval, no triage)."""
+    try:
+        results = _engine().retriever.search(query, k=k)
+    except CitedError as exc:
+        _fail(exc)
+        return
+    table = Table(show_lines=True)
+    for col in ("#", "rrf", "dense", "document / section", "passage"):
+        table.add_column(col)
+    for i, r in enumerate(results, start=1):
+        dense = f"{r.dense_similarity:.3f}" if r.dense_similarity is not None else "-"
+        table.add_row(str(i), f"{r.score:.4f}", dense, f"{r.hit.meta.get('doc_id')}\n{r.hit.meta.get('section')}",
+                      r.hit.text[:300])
+    Console().print(table)
+
+
+@app.command()
+def ask(question: str, as_json: bool = typer.Option(False, "--json", help="the full answer contract"),
+        debug: bool = typer.Option(False, help="include the decision trail")) -> None:
+    """Answer a question exactly as the API would."""
+    from .answering.engine import answer_question
+
+    try:
+        answer = answer_question(_engine(), question)
+    except CitedError as exc:
+        _fail(exc)
+        return
+    if not debug:
+        answer.debug = None
+    if as_json:
+        print(answer.model_dump_json(indent=2))
+        return
+    Console().print(f"[bold]{answer.outcome}[/bold]" + (f" ({answer.category})" if answer.category else ""))
+    Console().print(answer.answer)
+    for c in answer.citations:
+        Console().print(f"  [{c.n}] {c.title} — {c.section} (v{c.version}) {c.chunk_id}")
+
+
+@app.command()
+def approve(document_id: str) -> None:
+    """Approve a flagged document's current version for serving."""
+    from .ingest.lock import writer_lock
+    from .runtime import build_store
+
+    settings = _settings()
+    with writer_lock(settings.data_dir):
+        store = build_store(settings)
+        manifest = store.read_manifest()
+        entry = manifest.documents.get(document_id) if manifest else None
+        if manifest is None or entry is None:
+            console.print(f"[red]error:[/red] no document {document_id!r} in the index")
+            raise typer.Exit(code=2)
+        manifest.approvals[document_id] = entry.doc_hash
+        store.write_manifest(manifest)
+    console.print(f"approved {document_id} (flags: {', '.join(entry.flags) or 'none'}); "
+                  f"index version {manifest.index_version}")
+
+
+@app.command("new-key")
+def new_key(role: str = typer.Option("staff", help="staff or admin")) -> None:
+    """Create an API key; prints the key once and the hash to put in CITED_STAFF/ADMIN_KEY_HASHES."""
+    from .api.security import hash_key
+    from .api.security import new_key as make
+
+    key = make()
+    print(f"key:  {key}\nhash: {hash_key(key)}\nset:  CITED_{role.upper()}_KEY_HASHES='[\"{hash_key(key)}\"]'")
+
+
 @app.command()
 def serve(host: str = typer.Option(None, help="bind address"), port: int = typer.Option(None)) -> None:
     """Serve the HTTP API and the widget."""

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 
+from ._exceptions import ConfigError
 from .adapters.chroma_store import ChromaStore, make_client
 from .domain.protocols import Embedder
 from .ingest.chunking import ChunkConfig
 from .ingest.lock import writer_lock
-from .ingest.pipeline import IngestReport, Ingestor, Progress
+from .ingest.pipeline import Ingestor, IngestReport, Progress
 from .settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 def build_store(settings: Settings) -> ChromaStore:
@@ -20,11 +24,15 @@ def build_store(settings: Settings) -> ChromaStore:
 
 @lru_cache(maxsize=4)
 def _load_embedder(path: str, backend: str, batch: int, cache_dir: str) -> Embedder:
+    from .adapters.st_embedder import SentenceTransformerEmbedder
+
     if backend == "onnx":
         from .adapters.onnx_embedder import OnnxEmbedder
 
-        return OnnxEmbedder(path, batch_size=batch, cache_dir=cache_dir)
-    from .adapters.st_embedder import SentenceTransformerEmbedder
+        try:
+            return OnnxEmbedder(path, batch_size=batch, cache_dir=cache_dir)
+        except (ConfigError, OSError, RuntimeError) as exc:  # no export possible here: torch is correct, only slower
+            log.warning("ONNX embedder unavailable (%s); using torch", exc)
 
     return SentenceTransformerEmbedder(path, batch_size=batch)
 

@@ -22,7 +22,7 @@ class Settings(BaseSettings):
     embedding_model: str | None = Field(
         default=None, description="Path to a sentence-transformers model; default: packaged MiniLM"
     )
-    embedding_backend: Literal["torch", "onnx"] = "torch"
+    embedding_backend: Literal["torch", "onnx"] = "onnx"
     embedding_batch_size: int = Field(default=64, ge=1, le=1024)
 
     chunk_size: int = Field(default=700, ge=100, le=8000, description="max characters per chunk")
@@ -45,6 +45,20 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    environment: Literal["development", "production"] = "development"
+    docs_enabled: bool | None = Field(default=None, description="OpenAPI and /docs; default: on in development")
+    cors_origins: list[str] = Field(default_factory=lambda: ["http://127.0.0.1:8000", "http://localhost:8000"])
+    trusted_proxies: list[str] = Field(default_factory=list, description="IPs whose X-Forwarded-For is trusted")
+    rate_limit: str = Field(default="30/minute", description="per client, on public routes (slowapi syntax)")
+    staff_key_hashes: list[str] = Field(default_factory=list, description="sha256 hex of staff API keys")
+    admin_key_hashes: list[str] = Field(default_factory=list, description="sha256 hex of admin API keys")
+    max_body_bytes: int = Field(default=16 * 1024, ge=1024)
+    conversation_ttl_seconds: float = Field(default=900.0, gt=0)
+    log_level: str = "INFO"
+
+    def docs_on(self) -> bool:
+        """Whether OpenAPI and /docs are served."""
+        return self.environment == "development" if self.docs_enabled is None else self.docs_enabled
 
     def resolved_model_path(self) -> str:
         """The embedding model's directory: the setting, or the packaged MiniLM weights."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -96,6 +97,20 @@ class ChromaStore:
         self._col(f"{self._prefix}-meta").upsert(
             ids=[_META_ID], documents=[manifest.to_json()], embeddings=[[1.0]],
             metadatas=[{"index_version": manifest.index_version}])
+
+    def record_feedback(self, request_id: str, rating: str, reason: str | None) -> None:
+        """Keep a rating in the shared store, so every replica's feedback lands in one place."""
+        self._col(f"{self._prefix}-feedback").upsert(
+            ids=[request_id], embeddings=[[1.0]],
+            metadatas=[{"rating": rating, "reason": reason or "", "at": int(time.time())}])
+
+    def feedback_counts(self) -> dict[str, int]:
+        """Ratings recorded so far."""
+        got = self._col(f"{self._prefix}-feedback").get(include=["metadatas"])
+        counts: dict[str, int] = {}
+        for m in got["metadatas"] or []:
+            counts[str(m["rating"])] = counts.get(str(m["rating"]), 0) + 1
+        return counts
 
     # writes -----------------------------------------------------------------
     def vectors_by_hash(self, collection: str, hashes: Sequence[str]) -> dict[str, Vectors]:

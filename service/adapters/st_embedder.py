@@ -32,7 +32,11 @@ class SentenceTransformerEmbedder:
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         if not Path(model_path).is_dir():
             raise ConfigError(f"embedding model directory not found: {model_path}")
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
 
         self._model = SentenceTransformer(model_path, device="cpu")
         self._batch = batch_size

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from ..adapters.chroma_store import ChromaStore
 from ..domain.answer import Citation
 from ..domain.protocols import Vectors
-from .retriever import Retrieved
 from .evidence import QueryTerms, weighted_overlap
+from .retriever import Retrieved
 from .scoring import content_stems, near_duplicate
 
 LEXICAL_WEIGHT = 0.3  # share of the score from content-word overlap with the question

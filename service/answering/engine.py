@@ -20,8 +20,8 @@ from ..domain.protocols import Embedder, Vectors
 from ..safety import Triage
 from ..settings import Settings
 from .composer import score_sentences, select, to_citations
-from .evidence import evidence_score
 from .conversation import ConversationMemory, looks_like_follow_up
+from .evidence import evidence_score
 from .retriever import HybridRetriever
 
 log = logging.getLogger(__name__)

@@ -55,14 +55,19 @@ class HybridRetriever:
         """The served index version ('' before the first load)."""
         return self._snap.manifest.index_version if self._snap else ""
 
+    def invalidate(self) -> None:
+        """Check the manifest again on the next request (after an ingest)."""
+        self._checked = 0.0
+
     def snapshot(self) -> _Snapshot:
         """The current served state, reloaded when the manifest in Chroma changes."""
         now = time.monotonic()
         snap = self._snap
-        if snap is not None and now - self._checked < self.settings.manifest_poll_seconds:
+        if snap is not None and self._checked and now - self._checked < self.settings.manifest_poll_seconds:
             return snap
         with self._lock:
-            if self._snap is not None and time.monotonic() - self._checked < self.settings.manifest_poll_seconds:
+            if self._snap is not None and self._checked and \
+                    time.monotonic() - self._checked < self.settings.manifest_poll_seconds:
                 return self._snap
             manifest = self._read_manifest()
             if self._snap is None or manifest.index_version != self._snap.manifest.index_version:

@@ -10,11 +10,14 @@ import Stemmer
 _STEMMER = Stemmer.Stemmer("english")
 _WORD = re.compile(r"[a-z0-9%]+")
 # Question words and fillers carry no evidence; without them overlap measures topic words only.
-STOP = frozenset("""a an the and or but if of to in on at by for with about from as into than then so is are was
-were be been being am do does did doing have has had having i me my we our you your he she it its they them their
-this that these those there here what which who whom whose when where why how can could should would will shall may
-might must not no yes any some all just also very really please tell know want need get got like thing stuff much
-many more most ok okay hi hello thanks thank im ive dont does doesnt isnt cant wont u ur pls plz""".split())
+STOP = frozenset("""
+a an the and or but if of to in on at by for with about from as into than then so is are was were be
+been being am do does did doing have has had having i me my we our you your he she it its they them
+their this that these those there here what which who whom whose when where why how can could should
+would will shall may might must not no yes any some all just also very really please tell know want
+need get got like thing stuff much many more most ok okay hi hello thanks thank im ive dont does
+doesnt isnt cant wont u ur pls plz
+""".split())
 
 
 @lru_cache(maxsize=65536)

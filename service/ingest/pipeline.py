@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -109,10 +110,8 @@ class Ingestor:
         t0 = time.perf_counter()
         old = self.store.read_manifest()
         chunk_col, sent_col = self.store.collection_names(self.embedder.fingerprint)
-        if old and old.model != self.embedder.fingerprint:
-            old_for_diff = None  # a model change rebuilds everything, never mixes vectors
-        else:
-            old_for_diff = old
+        # a model change rebuilds everything, never mixes vectors
+        old_for_diff = None if old and old.model != self.embedder.fingerprint else old
         scan = _scan(corpus, old_for_diff, self.cfg, self.max_bytes)
         report = IngestReport(skipped=dict(scan.skipped))
         new = self._new_manifest(old, scan, chunk_col, sent_col)
@@ -152,7 +151,9 @@ class Ingestor:
         return embedded
 
     def _write_batch(self, batch: list[Chunk], chunk_col: str, sent_col: str) -> int:
-        sent_ids, sent_texts, sent_meta = [], [], []
+        sent_ids: list[str] = []
+        sent_texts: list[str] = []
+        sent_meta: list[dict[str, Any]] = []
         for c in batch:
             for n, ((a, b), text) in enumerate(zip(c.sentences, c.sentence_texts())):
                 # the heading travels with the sentence: "Is oral ketamine a lifelong treatment?" is
@@ -164,7 +165,7 @@ class Ingestor:
                                   "start": a, "end": b, "content_hash": content_hash(embed_text)})
         chunk_vecs, n1 = self._embed_reusing(chunk_col, [c.embed_text() for c in batch],
                                              [c.content_hash for c in batch])
-        sent_vecs, n2 = self._embed_reusing(sent_col, sent_texts, [m["content_hash"] for m in sent_meta])
+        sent_vecs, _ = self._embed_reusing(sent_col, sent_texts, [str(m["content_hash"]) for m in sent_meta])
         # sentences first: a chunk present in the store implies its sentences are too
         self.store.upsert(sent_col, sent_ids, sent_vecs, None, sent_meta)
         self.store.upsert(chunk_col, [c.chunk_id for c in batch], chunk_vecs, [c.text for c in batch],
