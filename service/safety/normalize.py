@@ -47,12 +47,7 @@ _MASK = re.compile(r"[a-z]*[*_#?][a-z*_#?]*[a-z]+|[a-z]+[*_#][a-z*_#]*")
 _RUNS = re.compile(r"([a-z])\1{2,}")
 # Words whose double letter is real, so "killlll" becomes "kill" and "diiiie" becomes "die".
 _DOUBLE_OK = frozenset(
-    "kill killing killed will still all ill well tell hell fall call feel feeling need needs sleep sleeping see too "
-    "soon good goodbye off stuff really bleeding bleed free agree seem week weeks keep keeping stopped stopping "
-    "dropped anymore happy sorry worry funny pills pill lozenges less miss missed pass passed across doing been "
-    "seen cool boo poor door floor blood bloody toddler book look looking food mood summer hurry cannot coffee "
-    "full sadd apply supply tomorrow attempt kittens add address bless chill dizzy fizzy fuzzy jazz buzz pizza "
-    "butt hello yell bully silly puzzle little bottle settle mess dress kiss boss loss toss".split()
+    ["kill", "killing", "killed", "will", "still", "all", "ill", "well", "tell", "hell", "fall", "call", "feel", "feeling", "need", "needs", "sleep", "sleeping", "see", "too", "soon", "good", "goodbye", "off", "stuff", "really", "bleeding", "bleed", "free", "agree", "seem", "week", "weeks", "keep", "keeping", "stopped", "stopping", "dropped", "anymore", "happy", "sorry", "worry", "funny", "pills", "pill", "lozenges", "less", "miss", "missed", "pass", "passed", "across", "doing", "been", "seen", "cool", "boo", "poor", "door", "floor", "blood", "bloody", "toddler", "book", "look", "looking", "food", "mood", "summer", "hurry", "cannot", "coffee", "full", "sadd", "apply", "supply", "tomorrow", "attempt", "kittens", "add", "address", "bless", "chill", "dizzy", "fizzy", "fuzzy", "jazz", "buzz", "pizza", "butt", "hello", "yell", "bully", "silly", "puzzle", "little", "bottle", "settle", "mess", "dress", "kiss", "boss", "loss", "toss"]
 )
 
 # Whole-word rewrites: text-speak, apostrophe-less contractions and misspellings of words the patterns rely on.
@@ -132,18 +127,11 @@ _PHRASES = [
 
 # Words the patterns depend on, used to repair misspellings the tables above do not list (edit distance). Only
 # long, distinctive words: a short word has real neighbours ("killing"/"billing", "qualify"/"quality").
-_KEY_TERMS = (
-    "suicide suicidal overdose overdosed overdosing ketamine lozenge lozenges milligrams maximum minimum increase "
-    "decrease seizure unresponsive pregnant pregnancy breastfeeding antidepressant antidepressants dosage myself "
-    "anymore tonight everything eligible medication medications thoughts prescription emergency unconscious "
-    "sertraline lexapro wellbutrin"
-).split()
+_KEY_TERMS = ["suicide", "suicidal", "overdose", "overdosed", "overdosing", "ketamine", "lozenge", "lozenges", "milligrams", "maximum", "minimum", "increase", "decrease", "seizure", "unresponsive", "pregnant", "pregnancy", "breastfeeding", "antidepressant", "antidepressants", "dosage", "myself", "anymore", "tonight", "everything", "eligible", "medication", "medications", "thoughts", "prescription", "emergency", "unconscious", "sertraline", "lexapro", "wellbutrin"]
 _KEY_SET = frozenset(_KEY_TERMS)
 # Real words within one or two edits of a key term, left alone.
 _NOT_TYPOS = frozenset(
-    "overdone decease decreased increased seizures thought though through throughs dosages tonights himself "
-    "herself yourself itself increases decreases pregnancies medicated medicating meditation meditations "
-    "eligibility maximus minimus conscious emergence emergent".split()
+    ["overdone", "decease", "decreased", "increased", "seizures", "thought", "though", "through", "throughs", "dosages", "tonights", "himself", "herself", "yourself", "itself", "increases", "decreases", "pregnancies", "medicated", "medicating", "meditation", "meditations", "eligibility", "maximus", "minimus", "conscious", "emergence", "emergent"]
 )
 
 
@@ -189,8 +177,7 @@ def _join_spaced(match: re.Match[str]) -> str:
 
 
 _KNOWN_JOINABLE = frozenset(
-    "dose doses dosage dosing max maximum kill die dead suicide suicidal mg amount ketamine lozenge lozenges "
-    "overdose unalive help kms".split()
+    ["dose", "doses", "dosage", "dosing", "max", "maximum", "kill", "die", "dead", "suicide", "suicidal", "mg", "amount", "ketamine", "lozenge", "lozenges", "overdose", "unalive", "help", "kms"]
 )
 
 

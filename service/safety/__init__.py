@@ -1,0 +1,5 @@
+"""Safety triage: runs on every question before retrieval, independent of the index and of any LLM."""
+
+from .triage import Triage, TriageDecision
+
+__all__ = ["Triage", "TriageDecision"]
