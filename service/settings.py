@@ -39,6 +39,11 @@ class Settings(BaseSettings):
     max_answer_sentences: int = Field(default=4, ge=1, le=10)
     manifest_poll_seconds: float = Field(default=10.0, ge=0)
 
+    llm_provider: Literal["none", "openai", "ollama"] = Field(default="none", description="optional phrasing LLM")
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+
     clinic_name: str = "Sample Ketamine Clinic"
     clinic_phone: str = "(555) 010-0199"
     clinic_hours_note: str = "during business hours"

@@ -22,6 +22,7 @@ from ..settings import Settings
 from .composer import score_sentences, select, to_citations
 from .conversation import ConversationMemory, looks_like_follow_up
 from .evidence import evidence_score
+from .phrasing import phrase
 from .retriever import HybridRetriever
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ class Engine:
     store: ChromaStore
     embedder: Embedder
     memory: ConversationMemory = field(default_factory=ConversationMemory)
+    chat_model: Any = None  # optional LangChain chat model for phrasing (see adapters/llm.py)
 
     @cached_property
     def retriever(self) -> HybridRetriever:
@@ -119,5 +121,12 @@ def answer_question(engine: Engine, question: str, conversation_id: str | None =
         return Answer(outcome="not_found", answer=engine.messages["not_found"], request_id=rid,
                       index_version=snap.manifest.index_version, debug=debug)
     body, citations = to_citations(chosen)
+    if engine.chat_model is not None:
+        phrased = phrase(engine.chat_model, text, citations, engine.embedder, engine.settings.max_answer_sentences)
+        if phrased is None:
+            debug["phrasing"] = "extractive_fallback"
+        else:
+            body, citations, info = phrased
+            debug.update(info)
     return Answer(outcome="answered", answer=body, citations=citations, request_id=rid,
                   index_version=snap.manifest.index_version, debug=debug)

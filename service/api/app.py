@@ -14,6 +14,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
 from starlette.staticfiles import StaticFiles
 
+from ..adapters.llm import build_chat_model
 from ..answering.conversation import ConversationMemory
 from ..answering.engine import Engine
 from ..domain.protocols import Embedder
@@ -31,7 +32,7 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 
 def _load_engine(settings: Settings, embedder: Embedder | None) -> Engine:
     engine = Engine(settings, build_store(settings), embedder or build_embedder(settings),
-                    ConversationMemory(settings.conversation_ttl_seconds))
+                    ConversationMemory(settings.conversation_ttl_seconds), build_chat_model(settings))
     _ = engine.triage  # the safety step must be loaded before the first question
     try:
         engine.retriever.snapshot()

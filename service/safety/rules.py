@@ -21,7 +21,7 @@ def _r(name: str, category: str, *alternatives: str) -> Rule:
 
 SELF = r"(?:my ?self|myself|my own self)"
 OTHER = r"(?:him ?self|her ?self|them ?sel(?:f|ves)|themself)"
-I = r"(?:i|im|i am|ive|i have|i was|i have been|i ve|iam|ill|i will|i would|i d)"
+FIRST = r"(?:i|im|i am|ive|i have|i was|i have been|i ve|iam|ill|i will|i would|i d)"
 SOMEONE = r"(?:my (?:friend|husband|wife|partner|son|daughter|mom|mother|dad|father|brother|sister|boyfriend|" \
           r"girlfriend|roommate|kid|child|teen|cousin|aunt|uncle|grandma|grandpa|patient|client|coworker|neighbou?r)" \
           r"|he|she|they|someone i know|a friend)"
@@ -37,16 +37,16 @@ SELF_HARM = [
        r"\bkill (?:yourself|urself)\b.{0,60}\b(?:how i feel|i feel|i want|right now)\b",
        r"\bkms\b|\bunaliv(?:e|ing)\b|\bsewer ?slide\b|\bsui thoughts\b|\bsuicidal (?:rn|right now|again|tonight)\b"),
     _r("want_to_die", "self_harm",
-       rf"\b{I}\b.{{0,30}}\b(?:want|wanna|going|gonna|plan(?:ning)?|need|ready|trying|decided|wish|wished|rather|'?d like)"
+       rf"\b{FIRST}\b.{{0,30}}\b(?:want|wanna|going|gonna|plan(?:ning)?|need|ready|trying|decided|wish|wished|rather|'?d like)"
        r" (?:to )?(?:die|be dead|end (?:it|my life|everything|things|this)|commit suicide|not (?:be )?(?:alive|here|exist))",
        r"\b(?:wants?|wanted|going|planning|trying|plans|threatening|threatened|talking about|talks about) to "
        r"(?:die|end (?:his|her|their) (?:life|lives|own life)|kill (?:him|her|them)selves?|commit suicide)",
        r"\bend(?:ing)? (?:it all|my life|my own life|everything)\b|\btake my (?:own )?life\b",
        r"\b(?:commit|committing|attempt(?:ed|ing)?) suicide\b", r"\bsuicide (?:note|plan|attempt)\b"),
     _r("suicidal_first_person", "self_harm",
-       rf"\b(?:{I}|feel(?:ing)?|been|am|so|really|very|kinda|pretty) (?:\w+ ){{0,3}}suicidal\b",
-       rf"\b{I}\b.{{0,40}}\b(?:suicidal|suicide) (?:thoughts|ideation|feelings|urges)\b",
-       rf"\b{I}\b.{{0,40}}\bthoughts? (?:of|about) (?:suicide|killing myself|ending (?:it|my life)|dying)\b",
+       rf"\b(?:{FIRST}|feel(?:ing)?|been|am|so|really|very|kinda|pretty) (?:\w+ ){{0,3}}suicidal\b",
+       rf"\b{FIRST}\b.{{0,40}}\b(?:suicidal|suicide) (?:thoughts|ideation|feelings|urges)\b",
+       rf"\b{FIRST}\b.{{0,40}}\bthoughts? (?:of|about) (?:suicide|killing myself|ending (?:it|my life)|dying)\b",
        rf"\b{SOMEONE}\b.{{0,30}}\b(?:is|seems|sounds|has been|was|feels) (?:\w+ )?suicidal\b"),
     _r("passive_ideation", "self_harm",
        r"\bbetter off (?:without me|dead|if i (?:was|were) (?:gone|dead|not here)|if i (?:died|disappeared))\b",
@@ -70,8 +70,8 @@ SELF_HARM = [
        r"\b(?:jump|jumping) (?:off|from) (?:a |the |this )?(?:bridge|roof|building|balcony|cliff)\b",
        r"\b(?:bought|have|got|buying) (?:a )?(?:gun|rope)\b.{0,40}\b(?:myself|end|tonight|die)\b"),
     _r("self_harm_act", "self_harm",
-       rf"\b{I}\b.{{0,25}}\b(?:cut|cutting|burn(?:ed|ing)?|hurt(?:ing)?|harm(?:ed|ing)?|scratch(?:ed|ing)) (?:myself|my (?:arms?|wrists?|legs?|skin|thighs?))\b",
-       rf"\b{I}\b.{{0,25}}\bself ?harm(?:ed|ing)?\b|\b(?:fresh|new) cuts\b|\brelapsed? (?:on|into) (?:self ?harm|cutting)\b",
+       rf"\b{FIRST}\b.{{0,25}}\b(?:cut|cutting|burn(?:ed|ing)?|hurt(?:ing)?|harm(?:ed|ing)?|scratch(?:ed|ing)) (?:myself|my (?:arms?|wrists?|legs?|skin|thighs?))\b",
+       rf"\b{FIRST}\b.{{0,25}}\bself ?harm(?:ed|ing)?\b|\b(?:fresh|new) cuts\b|\brelapsed? (?:on|into) (?:self ?harm|cutting)\b",
        r"\b(?:urge|urges|want|wanna) to (?:cut|hurt|harm|burn) (?:myself|again)\b"),
     _r("ideation_more", "self_harm",
        r"\b(?:thinking|think|thoughts?|thought) (?:about|of) (?:killing|hurting|harming|ending|cutting|dying|jumping|"
@@ -112,14 +112,14 @@ SELF_HARM = [
 
 MEDICAL_EMERGENCY = [
     _r("took_too_much", "medical_emergency",
-       rf"\b(?:{I}|{SOMEONE}|just|accidentally|accidently)\b.{{0,25}}\b(?:took|taken|swallowed|have taken|has taken)"
+       rf"\b(?:{FIRST}|{SOMEONE}|just|accidentally|accidently)\b.{{0,25}}\b(?:took|taken|swallowed|have taken|has taken)"
        rf" (?:way |far |a lot |so )?(?:too (?:much|many)(?: (?:of )?(?:my |the |his |her )?{PILLS})?(?! (?!and\\b)[a-z])|"
        rf"the (?:whole|entire) (?:bottle|pack|box|supply|week)|all (?:of )?(?:my|the|his|her|their) {PILLS}|"
        rf"(?:a )?(?:double|triple) (?:dose|the dose)|(?:my|his|her) (?:dose|lozenges?) twice|a bunch of {PILLS}|"
        rf"\d+ (?:lozenges|troches|tablets|pills)(?! instead))",
        rf"\b(?:double|triple) dosed\b|\bswallowed (?:them|my {PILLS}|all|a bunch)\b|\bfound my (?:meds|pills|lozenges)"
        rf" and (?:took|swallowed|ate)\b",
-       rf"\b(?:{I}|{SOMEONE}|think i|maybe i)\b.{{0,20}}\b(?:overdosed|overdosing|od|odd|have overdosed|just overdosed)\b",
+       rf"\b(?:{FIRST}|{SOMEONE}|think i|maybe i)\b.{{0,20}}\b(?:overdosed|overdosing|od|odd|have overdosed|just overdosed)\b",
        r"\boverdos(?:e|ed|ing) (?:right )?(?:now|tonight|on (?:my|his|her|ketamine|pills|lozenges))\b",
        r"\b(?:tome|tomo|tomamos) (?:demasiad[oa]s?|toda la|todas las|muchas)\b|\bsobredosis\b"),
     _r("acute_symptoms", "medical_emergency",
@@ -162,8 +162,8 @@ DOSING = [
     _r("amount_request", "dosing",
        NOT_OTHER_SUBSTANCE + rf"\bhow (?:much|many) (?:\w+ ){{0,3}}(?:{FORM}|{DOSE})\b(?! (?:cost|costs|is the program|"
        rf"does it cost))",
-       rf"\bhow (?:much|many) (?:should|do|can|could|would|will|must|am i supposed to) (?:i|you|we|people|someone|one|"
-       rf"a person|patients) (?:take|use|get|have|start|need)\b",
+       r"\bhow (?:much|many) (?:should|do|can|could|would|will|must|am i supposed to) (?:i|you|we|people|someone|one|"
+       r"a person|patients) (?:take|use|get|have|start|need)\b",
        rf"\b(?:what|whats|what is|which) (?:is )?(?:the |a |my |your )?(?:right|correct|usual|typical|normal|standard|"
        rf"average|common|starting|start|initial|first|safe|effective|recommended|good|max|maximum|min|minimum|highest|"
        rf"lowest|strongest|ideal|best|exact|proper) {DOSE}\b",
@@ -175,12 +175,12 @@ DOSING = [
        rf"boost|titrate|up ?titrate) (?:my |the |your |his |her |a )?(?:\w+ )?{DOSE}\b",
        rf"\b{DOSE} (?:increase|decrease|up|higher|lower|change|adjustment)\b",
        r"\b(?:go|going|move|moving) (?:up|down) (?:on|in) (?:my |the )?(?:dose|dosage|mg|lozenges?)\b",
-       rf"\b(?:take|taking|use|using|have|add|need) (?:an? |one |two |another |more |a second |a third |half (?:a |of )?(?:my )?|"
-       rf"double |extra )(?:extra |more |additional )?(?:lozenges?|troches?|tablets?|doses?|ones?|pieces?|half|ketamine)\b"
-       rf"(?! (?:look like|taste|cost))",
+       r"\b(?:take|taking|use|using|have|add|need) (?:an? |one |two |another |more |a second |a third |half (?:a |of )?(?:my )?|"
+       r"double |extra )(?:extra |more |additional )?(?:lozenges?|troches?|tablets?|doses?|ones?|pieces?|half|ketamine)\b"
+       r"(?! (?:look like|taste|cost))",
        r"\b(?:double|doubling) (?:up|dose|my|the)\b|\bextra (?:dose|lozenge|troche|tablet|ketamine)\b",
-       rf"\b(?:can|could|should|do|may) (?:i|he|she|they|we) (?:just )?(?:take|use|have|try|get) (?:more|less|another|"
-       rf"a bit more|two|2|three|3|a second|a booster|half)\b",
+       r"\b(?:can|could|should|do|may) (?:i|he|she|they|we) (?:just )?(?:take|use|have|try|get) (?:more|less|another|"
+       r"a bit more|two|2|three|3|a second|a booster|half)\b",
        r"\b(?:booster|top ?up|topup) (?:dose|lozenge)\b|\bis that too (?:many|much)\b|\bgo (?:up|down) (?:to|on) \w+",
        r"\b(?:upper|max|maximum) (?:limit|amount)\b(?! of (?:attachments|files|characters|people|guests))|\bmax (?:lozenges|troches|tablets|doses)\b",
        r"\bat what (?:dose|amount|point does the dose)\b|\bhow high can (?:the|my) (?:dose|dosage)\b",
@@ -194,27 +194,27 @@ DOSING = [
        rf"last night s )?(?:{DOSE}|lozenge|troche|tablet|session s dose)\b",
        r"\bmake up (?:for )?(?:a |the |my )?(?:missed )?(?:dose|lozenge|session)\b"),
     _r("timing_frequency", "dosing",
-       rf"\bhow (?:often|frequently) (?:should|do|can|could|must|would|will) (?:i|you|we|people|patients) (?:take|use|dose|have)\b",
-       rf"\bhow (?:many|much) (?:times|lozenges|troches|tablets|doses) (?:a|per|each|every) (?:day|week|month|session)\b",
+       r"\bhow (?:often|frequently) (?:should|do|can|could|must|would|will) (?:i|you|we|people|patients) (?:take|use|dose|have)\b",
+       r"\bhow (?:many|much) (?:times|lozenges|troches|tablets|doses) (?:a|per|each|every) (?:day|week|month|session)\b",
        rf"\b(?:when|what time|what time of day) (?:should|do|can|could|must) (?:i|you|we) (?:take|use) (?:my |the |a )?"
        rf"(?:next |second |another )?(?:{DOSE}|lozenge|troche|tablet|ketamine|it)\b",
        rf"\bhow (?:long|many hours) (?:should i wait |do i wait |to wait |between |apart )(?:\w+ ){{0,4}}(?:{DOSE}|lozenges?|troches?)\b",
        rf"\b(?:how long|how many hours) (?:between|apart) (?:\w+ ){{0,2}}(?:{DOSE}|lozenges?|troches?)\b",
-       rf"\b(?:can|could|should) (?:i|you) (?:take|use) (?:it|them|ketamine|lozenges?|my dose|two|2) (?:every day|daily|twice|"
-       rf"two days in a row|back to back|more often)\b",
-       rf"\b(?:best|right|ideal|good) time (?:of day )?to (?:take|dose|use)\b|\b(?:daily|every day) or (?:weekly|every)\b",
-       rf"\b(?:can|could|should) (?:i|you|she|he) (?:take|use|dose) (?:my |her |his |the |it |them )?(?:\w+ )?"
-       rf"(?:right before|before|after|at|whenever|tonight|in the (?:morning|evening)|at night|instead|every day|daily)\b"
-       rf"(?!.*\b(?:session|appointment|visit|break|bus|photo|form)s?\b)",
-       rf"\bhow long (?:before|after) (?:\w+ ){{0,4}}(?:should|do|can) i (?:take|use|dose)\b|\bhow long should i wait\b.{{0,30}}"
-       rf"\b(?:take|dose)\b|\bdose at night\b",
-       rf"\bhow (?:often|frequently) (?:\w+ ){{0,4}}(?:take|dose|use|have)\b(?!.*\b(?:sessions?|appointments?|check ?ins?)\b)",
-       rf"\b(?:how many (?:days|hours) (?:should|between|apart)|between doses|make it up|restart at the same)\b",
-       rf"\b(?:take|taking) (?:it|them|my doses?|my lozenges?) (?:whenever|at any time|any time|late)\b",
-       rf"\b(?:missed|forgot|skipped) (?:her|his|their|two|2|a couple of|my) (?:doses?|lozenges?)\b|\bforgot to take it\b",
-       rf"\b(?:just )?take two next time\b|\btake (?:2|two) lozenges\b|\bhow many would (?:he|she|they|i) go up to\b",
-       rf"\b(?:dose|doses|dosage|dosing|lozenges?)\b.{{0,40}}\b(?:prescribe|realistic|exact|recommended|typical|"
-       rf"per day|a day|a week|each day)\b"),
+       r"\b(?:can|could|should) (?:i|you) (?:take|use) (?:it|them|ketamine|lozenges?|my dose|two|2) (?:every day|daily|twice|"
+       r"two days in a row|back to back|more often)\b",
+       r"\b(?:best|right|ideal|good) time (?:of day )?to (?:take|dose|use)\b|\b(?:daily|every day) or (?:weekly|every)\b",
+       r"\b(?:can|could|should) (?:i|you|she|he) (?:take|use|dose) (?:my |her |his |the |it |them )?(?:\w+ )?"
+       r"(?:right before|before|after|at|whenever|tonight|in the (?:morning|evening)|at night|instead|every day|daily)\b"
+       r"(?!.*\b(?:session|appointment|visit|break|bus|photo|form)s?\b)",
+       r"\bhow long (?:before|after) (?:\w+ ){0,4}(?:should|do|can) i (?:take|use|dose)\b|\bhow long should i wait\b.{0,30}"
+       r"\b(?:take|dose)\b|\bdose at night\b",
+       r"\bhow (?:often|frequently) (?:\w+ ){0,4}(?:take|dose|use|have)\b(?!.*\b(?:sessions?|appointments?|check ?ins?)\b)",
+       r"\b(?:how many (?:days|hours) (?:should|between|apart)|between doses|make it up|restart at the same)\b",
+       r"\b(?:take|taking) (?:it|them|my doses?|my lozenges?) (?:whenever|at any time|any time|late)\b",
+       r"\b(?:missed|forgot|skipped) (?:her|his|their|two|2|a couple of|my) (?:doses?|lozenges?)\b|\bforgot to take it\b",
+       r"\b(?:just )?take two next time\b|\btake (?:2|two) lozenges\b|\bhow many would (?:he|she|they|i) go up to\b",
+       r"\b(?:dose|doses|dosage|dosing|lozenges?)\b.{0,40}\b(?:prescribe|realistic|exact|recommended|typical|"
+       r"per day|a day|a week|each day)\b"),
     _r("spanish_dosing", "dosing",
        r"\bcuant[oa]s? (?:mg|miligramos|pastillas|tabletas|ketamina|dosis|debo tomar|tomo|tomar)\b|\bque dosis\b",
        r"\b(?:subir|bajar|aumentar|duplicar|doblar) (?:la|mi) dosis\b|\bdosis (?:maxima|minima|normal|inicial|doble)\b",
@@ -262,7 +262,7 @@ PERSONAL = [
        rf"\b(?:can|could|should|may) i (?:\w+ ){{0,2}}(?:take|use|mix|combine|have|do|keep|stay on|be on|continue)\b"
        rf".{{0,50}}\b(?:{MED}|{SUBSTANCE})\b",
        rf"\b(?:{MED}|{SUBSTANCE})\b.{{0,50}}\b(?:can|could|should|may) i\b",
-       rf"\b(?:can|could|should|may) i (?:\w+ ){{0,2}}(?:drink|smoke|vape|get high|have a drink|have a beer|have wine)\b",
+       r"\b(?:can|could|should|may) i (?:\w+ ){0,2}(?:drink|smoke|vape|get high|have a drink|have a beer|have wine)\b",
        rf"\bis it (?:ok|okay|safe|fine|alright|dangerous|bad|risky|a problem|allowed) (?:for me )?(?:to|if i) "
        rf"(?:\w+ ){{0,4}}(?:{MED}|{SUBSTANCE})\b",
        rf"\b(?:i (?:take|am on|am taking|use|drink|smoke)|i have been (?:taking|on|drinking|smoking)|i m on|on my) "
@@ -274,9 +274,9 @@ PERSONAL = [
        rf"dangerous|work|qualify|still)\b",
        rf"\b(?:can|could|should|may) (?:i|someone like me) (?:\w+ ){{0,5}}(?:if|since|while|when|though|even though|given) "
        rf"(?:i|my)\b.{{0,40}}\b{CONDITION}\b",
-       rf"\bmy (?:blood pressure|bp|heart rate|pulse|liver|kidneys?|labs?|ekg|ecg|levels?|doctor|psychiatrist|"
-       rf"therapist|prescriber)\b.{{0,60}}\b(?:can i|should i|is it (?:ok|okay|safe)|will it|still do|still have|"
-       rf"still take)\b",
+       r"\bmy (?:blood pressure|bp|heart rate|pulse|liver|kidneys?|labs?|ekg|ecg|levels?|doctor|psychiatrist|"
+       r"therapist|prescriber)\b.{0,60}\b(?:can i|should i|is it (?:ok|okay|safe)|will it|still do|still have|"
+       r"still take)\b",
        r"\b(?:is|would) (?:ketamine|it|this|oral ketamine|this treatment|treatment) (?:safe|ok|okay|right|good|"
        r"dangerous|a good idea|appropriate|recommended) for me\b",
        r"\bsafe for (?:me|my (?:baby|body|heart|condition))\b|\b(?:will|would|could|can) (?:it|ketamine|this) "
@@ -297,16 +297,16 @@ PERSONAL = [
        rf"\b(?:my|i|im|i m|i am)\b.{{0,25}}\b(?:{MED}|{SUBSTANCE}|ibuprofen|advil|tylenol|benadryl|antihistamines?|"
        rf"levothyroxine|hrt|estrogen|testosterone|poppers|delta ?8|kratom)\b.{{0,60}}\b(?:ok|okay|safe|fine|interfere|interact|mess with|mess up|a problem|"
        rf"dangerous|stop ketamine|affect|work)\b.{{0,30}}\b(?:with|for me|my|this|ketamine|lozenges?|treatment|results)\b",
-       rf"\b(?:for me|4 me)\b.{{0,10}}(?:\?|$)|\b(?:good|bad|right|safe|ok|okay) (?:idea|treatment|choice|option)? ?(?:for|4) me\b",
+       r"\b(?:for me|4 me)\b.{0,10}(?:\?|$)|\b(?:good|bad|right|safe|ok|okay) (?:idea|treatment|choice|option)? ?(?:for|4) me\b",
        r"\b(?:disqualify|approve|clear) me\b|\b(?:do|will|would|could) i (?:still )?(?:qualify|qualifiy|be eligible)\b"
        r"|\b(?:enough|eligible) for me\b|\b(?:is|am) i (?:still )?(?:ok|okay|safe|eligible) to\b",
-       rf"\b(?:i (?:have|am|m|was|ve|get|take|drink|smoke|do|use|used to|already|just|might|tried)|my (?:\w+ )?"
-       rf"(?:blood pressure|blood presure|bp|heart|heart rate|pulse|liver|kidneys?|memory|mood|depression|anxiety|sleep|"
-       rf"stomach|head|vision|period|labs?|doctor|psychiatrist|therapist|partner|mom|dad|son|daughter) (?:\w+ )?"
-       rf"(?:is|was|runs|has|feels|says|does))\b.{{0,80}}\b(?:can i|(?<!what )should i|is (?:that|it|this) (?:ok|okay|safe|a problem|dangerous|an issue|"
-       rf"fine)|will (?:it|ketamine|this|that|the lozenges?|the ketamine) (?:make|mess|stop|hurt|affect|interfere|work)|"
-       rf"do i (?:need|have|hav) to|am i (?:gonna|going to|ok|okay|safe|still)|still (?:ok|okay|qualify|do|go|have|make)|"
-       rf"(?:is|are) (?:the lozenges|ketamine|it|this) (?:ok|okay|safe)|is it the ketamine|is the ketamine)\b",
+       r"\b(?:i (?:have|am|m|was|ve|get|take|drink|smoke|do|use|used to|already|just|might|tried)|my (?:\w+ )?"
+       r"(?:blood pressure|blood presure|bp|heart|heart rate|pulse|liver|kidneys?|memory|mood|depression|anxiety|sleep|"
+       r"stomach|head|vision|period|labs?|doctor|psychiatrist|therapist|partner|mom|dad|son|daughter) (?:\w+ )?"
+       r"(?:is|was|runs|has|feels|says|does))\b.{0,80}\b(?:can i|(?<!what )should i|is (?:that|it|this) (?:ok|okay|safe|a problem|dangerous|an issue|"
+       r"fine)|will (?:it|ketamine|this|that|the lozenges?|the ketamine) (?:make|mess|stop|hurt|affect|interfere|work)|"
+       r"do i (?:need|have|hav) to|am i (?:gonna|going to|ok|okay|safe|still)|still (?:ok|okay|qualify|do|go|have|make)|"
+       r"(?:is|are) (?:the lozenges|ketamine|it|this) (?:ok|okay|safe)|is it the ketamine|is the ketamine)\b",
        r"\bshould (?:she|he|they|my \w+) (?:try|take|start|stop|do|get)\b|\bcan (?:he|she|they) (?:get|take|try|do) "
        r"(?:oral )?ketamine\b|\bsafe for (?:her|him|them)\b",
        r"\b(?:i want to|thinking of|thinkin of|can i) (?:\w+ ){0,2}(?:switch|swich|swiching|switching|quit|stop|replace|come of|"
