@@ -28,13 +28,23 @@ run: ingest
 
 test: install
 	bash scripts/run_pytest.sh
+	$(VENV)/bin/cited eval --split test --report reports/eval
 
 test-fast: install
 	bash scripts/run_pytest.sh -m "not slow and not browser"
 
+eval: install
+	$(VENV)/bin/cited eval --split test --report reports/eval
+
 lint: install
-	$(VENV)/bin/ruff check service tests
+	$(VENV)/bin/ruff check service tests scripts bench
 	$(VENV)/bin/mypy service
+
+soak: install
+	$(PY) scripts/kill_soak.py --trials 20
+
+bench: install
+	$(PY) bench/run.py
 
 clean:
 	rm -rf data .pytest_cache .mypy_cache .ruff_cache

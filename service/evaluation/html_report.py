@@ -58,7 +58,8 @@ def _curve(points: list[tuple[int, float]]) -> str:
     path = " ".join(f"{'M' if i == 0 else 'L'}{xs[k]:.1f},{ys[k]:.1f}" for i, (k, _) in enumerate(points))
     dots = "".join(f'<circle cx="{xs[k]:.1f}" cy="{ys[k]:.1f}" r="4" fill="#0a7a5c"/>'
                    f'<text x="{xs[k]:.1f}" y="{ys[k] - 10:.1f}" text-anchor="middle">{v:.3f}</text>'
-                   f'<text x="{xs[k]:.1f}" y="{height - pad + 18}" text-anchor="middle">k={k}</text>' for k, v in points)
+                   f'<text x="{xs[k]:.1f}" y="{height - pad + 18}" text-anchor="middle">k={k}</text>'
+                   for k, v in points)
     return (f'<svg role="img" aria-label="Retrieval recall at k" width="{width}" height="{height}" '
             f'font-family="system-ui,sans-serif" font-size="12"><line x1="{pad}" y1="{height - pad}" '
             f'x2="{width - pad}" y2="{height - pad}" stroke="#999"/><path d="{path}" fill="none" stroke="#0a7a5c" '

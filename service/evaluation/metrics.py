@@ -147,7 +147,8 @@ def failures(results: list[Result]) -> list[dict[str, Any]]:
             out.append({"id": r.case.id, "question": r.case.question, "expected": r.case.expected, "got": r.got,
                         "key_phrase": r.case.key_phrase, "expected_docs": list(r.case.expected_doc_ids),
                         "answer": r.answer["answer"][:600],
-                        "citations": [f"[{c['n']}] {c['document_id']} / {c['section']}" for c in r.answer["citations"]]})
+                        "citations": [f"[{c['n']}] {c['document_id']} / {c['section']}"
+                                      for c in r.answer["citations"]]})
     return out
 
 

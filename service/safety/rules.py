@@ -169,7 +169,10 @@ DOSING = [
        rf"lowest|strongest|ideal|best|exact|proper) {DOSE}\b",
        rf"\b(?:max|maximum|min|minimum|highest|lowest|safe|lethal|toxic|fatal) {DOSE}\b",
        r"\bhow much (?:ketamine )?is (?:too much|safe|a lot|lethal|enough)\b|\bwhat is too much ketamine\b",
-       rf"\b(?:tell|give|send|show) (?:me|us) (?:the |a |my |an? exact )?(?:\w+ )?{DOSE}\b"),
+       rf"\b(?:tell|give|send|show) (?:me|us) (?:the |a |my |an? exact )?(?:\w+ )?{DOSE}\b",
+       # a short message that is mostly a dose word ("dosage for the lozenges?") asks for one
+       r"^(?=(?:\S+\s*){1,7}$)(?!.*\b(?:decided|determined|why|who|how is|how are|mean|means)\b)"
+       r".*\b(?:dose|doses|dosage|dosing|mgs?)\b"),
     _r("change_dose", "dosing",
        rf"\b(?:increase|decrease|raise|lower|reduce|up|bump up|bump|double|halve|cut|split|adjust|change|taper|drop|"
        rf"boost|titrate|up ?titrate) (?:my |the |your |his |her |a )?(?:\w+ )?{DOSE}\b",
