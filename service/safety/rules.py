@@ -37,12 +37,12 @@ SELF_HARM = [
        r"\bkill (?:yourself|urself)\b.{0,60}\b(?:how i feel|i feel|i want|right now)\b",
        r"\bkms\b|\bunaliv(?:e|ing)\b|\bsewer ?slide\b|\bsui thoughts\b|\bsuicidal (?:rn|right now|again|tonight)\b"),
     _r("want_to_die", "self_harm",
-       rf"\b{FIRST}\b.{{0,30}}\b(?:want|wanna|going|gonna|plan(?:ning)?|need|ready|trying|decided|wish|wished|rather|'?d like)"
+       rf"\b{FIRST}\b.{{0,30}}\b(?:want|wanna|going|gonna|plan(?:ning)?|need|ready|trying|decided|wish|wished|rather(?! die than)|'?d like)"
        r" (?:to )?(?:die|be dead|end (?:it|my life|everything|things|this)|commit suicide|not (?:be )?(?:alive|here|exist))",
        r"\b(?:wants?|wanted|going|planning|trying|plans|threatening|threatened|talking about|talks about) to "
        r"(?:die|end (?:his|her|their) (?:life|lives|own life)|kill (?:him|her|them)selves?|commit suicide)",
        r"\bend(?:ing)? (?:it all|my life|my own life|everything)\b|\btake my (?:own )?life\b",
-       r"\b(?:commit|committing|attempt(?:ed|ing)?) suicide\b", r"\bsuicide (?:note|plan|attempt)\b"),
+       r"\b(?:commit|committing|attempt(?:ed|ing)?) suicide\b", r"^(?!\W*(?:what|how|is|are|does|do|can|why|which|when|where)\b).*\bsuicide (?:note|plan|attempt)\b"),
     _r("suicidal_first_person", "self_harm",
        rf"\b(?:{FIRST}|feel(?:ing)?|been|am|so|really|very|kinda|pretty) (?:\w+ ){{0,3}}suicidal\b",
        rf"\b{FIRST}\b.{{0,40}}\b(?:suicidal|suicide) (?:thoughts|ideation|feelings|urges)\b",
@@ -74,11 +74,13 @@ SELF_HARM = [
        rf"\b{FIRST}\b.{{0,25}}\bself ?harm(?:ed|ing)?\b|\b(?:fresh|new) cuts\b|\brelapsed? (?:on|into) (?:self ?harm|cutting)\b",
        r"\b(?:urge|urges|want|wanna) to (?:cut|hurt|harm|burn) (?:myself|again)\b"),
     _r("ideation_more", "self_harm",
-       r"\b(?:thinking|think|thoughts?|thought) (?:about|of) (?:killing|hurting|harming|ending|cutting|dying|jumping|"
-       r"suicide)\b.{0,40}\b(?:myself|it|things|my life|scares|want|again|constantly|louder|listen|tonight|right now)?",
-       r"\bs[uo]+[aeiy]*[cs]+[aeiy]*d(?:e|al|le|ial)\b(?!.{0,40}\b(?:research|study|studies|evidence|reduce|prevention|"
-       r"hotline|lifeline|risk of|rates?|treat|help with|for people|data|statistics|ketamine help)\b)"
-       r"(?<!\bwhat is suicidal)(?<!\babout suicidal)(?<!\band suicidal)(?<!\bon suicidal)(?<!\bfor suicidal)",
+       r"\b(?:i|im|i m|i am|i ve|been|keep|kept|my|constantly|always)\b.{0,15}\b(?:thinking|think|thoughts?|thought) "
+       r"(?:about|of) (?:killing|hurting|harming|ending|cutting|dying|jumping|suicide)\b.{0,40}\b(?:myself|it|things|my life|scares|want|again|constantly|louder|listen|tonight|right now)?",
+       # any spelling of "suicide/suicidal" from someone speaking about themselves, not asking about the topic
+       r"^(?!\W*(?:what|how|does|do|is|are|can|could|why|which|when|where|who|will|would|should|la|el|que|quien)\b)"
+       r"(?=.*\b(?:i|im|me|my|mine|myself)\b).*\bs[uo]+[aeiy]*[cs]+[aeiy]*d(?:e|al|le|ial)\b",
+       r"\bs[uo]+[aeiy]*[cs]+[aeiy]*d(?:e|al|le|ial)\b(?: \w+)?.{0,12}\b(?:again|rn|right now|tonight|and scared|"
+       r"are back|is the only|feels like the only|won t stop|will not stop)\b",
        r"\b(?:end|ending|end all) (?:it|things|everything|it all)\b(?! (?:with|early|by|on a|after))",
        r"\b(?:if i (?:was|were) gone|i will be gone|i ll be gone|be gone soon|not (?:be|gonna be) (?:here|around) (?:much "
        r"longer|anymore|for long)|won t be around|will not be around|meant to be here anymore|sticking around|"
@@ -150,12 +152,11 @@ FORM = r"(?:lozenges?|troches?|tablets?|rdts?|pills?|ketamine|ketamin|it|one|one
 
 # "how many milligrams of vitamin c are in an orange" is not about this treatment.
 NOT_OTHER_SUBSTANCE = (r"(?!.*\b(?:vitamin|caffeine|coffee|sugar|sodium|protein|calories|carbs|orange|red bull|tylenol|"
-                       r"ibuprofen|advil|water|fiber|salt|iron|magnesium|zinc)\b)")
+                       r"ibuprofen|advil|water|fiber|salt|iron|magnesium|zinc|calcium|potassium|banana|melatonin)\b)")
 
 DOSING = [
     _r("dose_units", "dosing", NOT_OTHER_SUBSTANCE + UNIT_DOSE, r"\bmg ?/ ?kg\b|\bmg per (?:kg|kilo|pound)\b|\bmilligrams? per\b",
-       r"\b(?:how many|what|which|how much) (?:\w+ )?(?:mg|mgs|milligrams|mcg|ml)\b(?! (?:of|in) (?:vitamin|caffeine|"
-       r"sugar|sodium|protein|iron|calcium|an orange|coffee|tylenol))",
+       NOT_OTHER_SUBSTANCE + r"\b(?:how many|what|which|how much) (?:\w+ )?(?:mg|mgs|milligrams|mcg|ml)\b",
        r"\bdose ?_?mg\b|_{2,} ?mg\b|\b\d+ ?(?:kg|kilos?|lbs?|pounds)\b.{0,60}\b(?:dose|how much|how many|lozenges?)\b",
        r"\b(?:dose|dosage) (?:per|for (?:my|a|an|his|her)) (?:pound|kg|kilo|body ?weight|weight|\d+)",
        r"\bcalculat\w* (?:my |the |a )?(?:dose|dosage)\b"),
@@ -171,7 +172,8 @@ DOSING = [
        r"\bhow much (?:ketamine )?is (?:too much|safe|a lot|lethal|enough)\b|\bwhat is too much ketamine\b",
        rf"\b(?:tell|give|send|show) (?:me|us) (?:the |a |my |an? exact )?(?:\w+ )?{DOSE}\b",
        # a short message that is mostly a dose word ("dosage for the lozenges?") asks for one
-       r"^(?=(?:\S+\s*){1,7}$)(?!.*\b(?:decided|determined|why|who|how is|how are|mean|means)\b)"
+       r"^(?=(?:\S+\s*){1,7}$)(?!.*\b(?:decided|determined|why|who|how is|how are|mean|means|dose of (?:sunshine|"
+       r"reality|humou?r|fresh air|nature|good news|vitamin \w)))"
        r".*\b(?:dose|doses|dosage|dosing|mgs?)\b"),
     _r("change_dose", "dosing",
        rf"\b(?:increase|decrease|raise|lower|reduce|up|bump up|bump|double|halve|cut|split|adjust|change|taper|drop|"
@@ -316,7 +318,8 @@ PERSONAL = [
        r"come off|get off|go off|taper)\b",
        r"\b(?:as|you are|you re) (?:my|a) (?:psychiatrist|doctor|pharmacist|prescriber|nurse)\b.{0,60}\b(?:my|me|i)\b"),
     _r("spanish_personal", "personal_medical_advice",
-       r"\b(?:puedo|debo|deberia) (?:tomar|dejar|mezclar|combinar|beber|seguir|parar|suspender)\b",
+       r"\b(?<!quien no )(?<!quien )(?:puedo|debo|deberia) (?:tomar|dejar|mezclar|combinar|beber|seguir|parar|"
+       r"suspender)\b",
        r"\bestoy (?:embarazada|amamantando|dando pecho|tomando)\b|\bes seguro para mi\b|\bcalifico\b",
        r"\b(?:tengo|soy)\b.{0,40}\b(?:puedo|me va a|debo)\b|\bdebo (?:saltarme|dejar|parar|cambiar)\b"
        r"|\bpuedo (?:cambiar|usar|hacer mi)\b"),
@@ -326,6 +329,8 @@ ALL_RULES: list[Rule] = SELF_HARM + MEDICAL_EMERGENCY + DOSING + PERSONAL
 
 # Informational shapes that mention a dose without asking for one ("how is the dose decided in general?").
 DOSE_INFORMATIONAL = re.compile(
+    r"^\W*why (?:is|are|does|do|can ?not|cant|won t|will not|would|should)\b|^\W*does the (?:clinic|team|care team|"
+    r"clinician|doctor) (?:monitor|check|watch|follow up|adjust)\b|"
     r"\bhow (?:is|are|do(?:es)? (?:they|you|clinicians?|doctors?|the clinic|my clinician|providers?)) (?:\w+ )?"
     r"(?:dose|doses|dosage|dosing)\b(?: \w+){0,2} (?:decided|determined|chosen|picked|set|worked out|calculated|adjusted|"
     r"personali[sz]ed|figured out)|\b(?:decide|determine|choose|pick|set|personali[sz]e|figure out|adjust) (?:the |a |my |"
@@ -335,6 +340,18 @@ DOSE_INFORMATIONAL = re.compile(
     r" (?:\w+ ){0,3}(?:dose|doses|dosage|dosing|numbers?|amounts?)\b"
     r"|\bwhat (?:does|is) (?:start low|\W?start low,? go slow)"
     r"|\b(?:what|which) factors\b|\bone size fits all\b"
+)
+
+
+# Words that tie a message to this treatment. Without one, a refusal needs a rule or a very confident classifier:
+# "whats a good stretch for lower back pain" is out of scope, not a request for a dose.
+TREATMENT_ANCHOR = re.compile(
+    rf"\b(?:ketamin\w*|k|lozenges?|troches?|tablets?|rdts?|pills?|doses?|dosage|dosing|mg|mgs|milligrams?|sessions?|"
+    rf"treatment|therapy|infusions?|spravato|esketamine|prescri\w+|clinician|psychiatrist|{MED}|{SUBSTANCE}|{CONDITION}|"
+    rf"qualify|eligible|candidate|disqualify|safe for me|for me|help me|do this|take (?:it|them|one|another|more|less|"
+    rf"two|2|a bit)|taking (?:it|them)|how (?:much|many|often)|amount|max|maximum|extra|another one|double|dubble|"
+    rf"raise|increase|lower|start (?:people|with|at)|skip|missed|forgot|switch|stop|quit|drop|come off|iv|oral|nasal|"
+    rf"mood stabilizer|newbies?|first timer|tomar\w*|pastillas?|dosis|prendre|nehmen)\b"
 )
 
 

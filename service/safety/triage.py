@@ -14,13 +14,15 @@ from ..domain.protocols import Embedder
 from ..settings import Settings
 from .classifier import LinearClassifier, features, load_classifier
 from .normalize import normalize
-from .rules import ALL_RULES, DISGUISE, DOSE_INFORMATIONAL, DOSE_WORD, Rule
+from .rules import ALL_RULES, DISGUISE, DOSE_INFORMATIONAL, DOSE_WORD, TREATMENT_ANCHOR, Rule
 
 log = logging.getLogger(__name__)
 PRIORITY = ("self_harm", "medical_emergency", "dosing", "personal_medical_advice")
 OUTCOME = {"self_harm": "crisis", "medical_emergency": "crisis", "dosing": "refused",
            "personal_medical_advice": "refused"}
-MAX_TRIAGE_CHARS = 4000  # questions are capped at 1000; this bounds the work for any caller
+MAX_TRIAGE_CHARS = 4000
+REFUSALS = {"dosing", "personal_medical_advice"}
+UNANCHORED_REFUSAL = 0.9  # classifier confidence needed to refuse a message that never mentions the treatment  # questions are capped at 1000; this bounds the work for any caller
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,8 @@ class Triage:
             flagged = set(self.classifier.flagged(probs))
             if debug.get("informational_dose_question"):
                 flagged.discard("dosing")
+            if not TREATMENT_ANCHOR.search(text):
+                flagged = {c for c in flagged if c not in REFUSALS or probs[c] >= UNANCHORED_REFUSAL}
             cats |= flagged
             debug["classifier_flagged"] = sorted(flagged)
         for category in PRIORITY:

@@ -32,11 +32,11 @@
     ["not_relevant", "Not relevant"], ["incomplete", "Incomplete"], ["hard_to_understand", "Hard to understand"],
     ["wrong_source", "Wrong source"], ["other", "Something else"],
   ];
-  // Headings for refusals, by the server's category: the server's text gives the reason in full,
-  // the heading says at a glance that this is a boundary of the service, not a failure.
+  // Headings for refusals, by the server's category: the server's text gives the reason and how to reach
+  // the care team in full; the heading says at a glance where the question belongs, not that it failed.
   const REFUSAL_HEADINGS = {
-    dosing: "I can't advise on doses",
-    personal_medical_advice: "I can't give personal medical advice",
+    dosing: "Dosing questions go to your care team",
+    personal_medical_advice: "This question is for your care team",
   };
 
   const config = readConfig(script);
@@ -232,7 +232,7 @@ a { color: var(--accent-ink); text-underline-offset: 2px; }
 
 .panel {
   position: fixed; right: 20px; bottom: 88px; z-index: 2147483001;
-  width: min(400px, calc(100vw - 32px)); height: min(660px, calc(100vh - 112px));
+  width: min(400px, calc(100vw - 32px)); height: min(720px, calc(100vh - 112px));
   display: flex; flex-direction: column; overflow: hidden;
   background: var(--surface); border: 1px solid var(--border); border-radius: 16px; box-shadow: var(--shadow);
   animation: cw-in .18s ease-out;
@@ -244,7 +244,7 @@ a { color: var(--accent-ink); text-underline-offset: 2px; }
   background: var(--accent); color: #fff; }
 .head-text { flex: 1; min-width: 0; }
 .title { margin: 0; font-size: 16px; line-height: 1.3; font-weight: 650; }
-.subtitle { margin: 2px 0 0; font-size: 13px; line-height: 1.35; opacity: .95; }
+.subtitle { margin: 2px 0 0; font-size: 13px; line-height: 1.35; }
 .icon-btn { display: inline-grid; place-items: center; width: 40px; height: 40px; flex: none;
   border: 0; border-radius: 10px; background: transparent; color: inherit; }
 .icon-btn:hover { background: rgba(255, 255, 255, .16); }
@@ -262,7 +262,7 @@ a { color: var(--accent-ink); text-underline-offset: 2px; }
 .welcome .lead { font-size: 16px; font-weight: 600; }
 .chips { display: flex; flex-wrap: wrap; gap: 8px; margin-top: 6px; }
 .chip { border: 1px solid var(--border); background: var(--surface); color: var(--accent-ink);
-  border-radius: 999px; padding: 6px 12px; font-size: 14px; line-height: 1.3; text-align: left; }
+  border-radius: 16px; padding: 6px 12px; font-size: 14px; line-height: 1.3; text-align: left; }
 .chip:hover { background: var(--surface-2); }
 
 .msg { max-width: 100%; overflow-wrap: anywhere; }
@@ -274,11 +274,13 @@ a { color: var(--accent-ink); text-underline-offset: 2px; }
   font-weight: 650; color: var(--muted); }
 .kicker .icon { width: 16px; height: 16px; }
 .answer-text { white-space: pre-wrap; }
+.answer-text .line + .line { margin-top: 6px; }
 .typing { display: inline-flex; gap: 4px; padding: 4px 0; }
 .typing span { width: 7px; height: 7px; border-radius: 50%; background: var(--muted); animation: cw-dot 1.2s infinite; }
 .typing span:nth-child(2) { animation-delay: .15s; } .typing span:nth-child(3) { animation-delay: .3s; }
 @keyframes cw-dot { 0%, 80%, 100% { opacity: .25; } 40% { opacity: 1; } }
-.streaming .answer-text::after, .streaming .server-text::after { content: ""; display: inline-block; width: 2px; height: 1em; margin-left: 2px;
+.streaming .line:last-child .line-text::after, .streaming .server-text::after {
+  content: ""; display: inline-block; width: 2px; height: 1em; margin-left: 2px;
   vertical-align: -2px; background: var(--muted); animation: cw-blink 1s steps(2) infinite; }
 @keyframes cw-blink { 50% { opacity: 0; } }
 
@@ -288,15 +290,14 @@ a { color: var(--accent-ink); text-underline-offset: 2px; }
 .cite[aria-expanded="true"] { background: var(--accent); border-color: var(--accent); color: #fff; }
 .cite-pending { color: var(--muted); font-size: 12px; }
 .cards { display: flex; flex-direction: column; gap: 8px; }
-.cards:not(:empty) { margin-top: 10px; }
+.cards:not(:empty) { margin: 8px 0 10px; }
 .card { border: 1px solid var(--border); border-left: 4px solid var(--accent); border-radius: 8px;
   background: var(--surface); padding: 10px 12px; font-size: 14px; }
 .card-title { display: flex; gap: 8px; align-items: baseline; margin: 0 0 2px; font-size: 14px; font-weight: 650; }
 .badge { flex: none; display: inline-grid; place-items: center; min-width: 20px; height: 20px; border-radius: 5px;
   background: var(--accent); color: #fff; font-size: 12px; font-weight: 700; }
 .card-meta { margin: 0 0 8px !important; color: var(--muted); font-size: 13px; }
-.card blockquote { margin: 0 0 8px; padding: 0 0 0 10px; border-left: 2px solid var(--border);
-  color: var(--text); white-space: pre-wrap; }
+.card blockquote { margin: 0 0 8px; padding: 0; color: var(--text); white-space: pre-wrap; }
 .card mark { background: var(--accent-soft); color: var(--text); padding: 1px 2px; border-radius: 3px;
   box-decoration-break: clone; -webkit-box-decoration-break: clone; }
 .card a { display: inline-flex; align-items: center; gap: 4px; font-weight: 600; }
@@ -306,6 +307,9 @@ a { color: var(--accent-ink); text-underline-offset: 2px; }
   font-size: 13px; color: var(--muted); }
 .sources .icon { width: 16px; height: 16px; margin-top: 1px; }
 .sources ul { margin: 0; padding: 0; list-style: none; }
+.sources li + li { margin-top: 2px; }
+.src-label { font-weight: 650; }
+.src-title { color: var(--text); }
 
 .feedback { display: flex; align-items: center; flex-wrap: wrap; gap: 4px; margin-top: 8px; font-size: 13px; color: var(--muted); }
 .feedback .label { margin-right: 4px; }
@@ -320,7 +324,7 @@ a { color: var(--accent-ink); text-underline-offset: 2px; }
 
 .refused { background: var(--refuse-bg); border-left: 4px solid var(--refuse-border); border-radius: 4px 16px 16px 16px; }
 .refused .kicker { color: var(--refuse-ink); }
-.refused .care { margin-top: 8px; font-size: 14px; color: var(--muted); }
+.care { margin-top: 10px !important; font-size: 14px; color: var(--muted); }
 
 .crisis { align-self: stretch; padding: 14px; border: 2px solid var(--crisis-border); border-radius: 14px;
   background: var(--crisis-bg); }
@@ -328,14 +332,15 @@ a { color: var(--accent-ink); text-underline-offset: 2px; }
   color: var(--crisis-ink); }
 .crisis h3 .icon { width: 22px; height: 22px; }
 .crisis .server-text { white-space: pre-wrap; }
-.actions { display: grid; grid-template-columns: 1fr 1fr; gap: 8px; margin: 12px 0 10px; }
+.actions { display: grid; grid-template-columns: 1fr 1fr; gap: 8px; margin: 12px 0; }
 .action { display: flex; align-items: center; justify-content: center; gap: 8px; min-height: 48px; padding: 8px 10px;
   border-radius: 10px; background: var(--crisis-btn); color: #fff !important; font-weight: 700; font-size: 15px;
   text-decoration: none; text-align: center; line-height: 1.2; }
 .action:hover { filter: brightness(1.1); }
 .action.urgent { background: var(--urgent-btn); }
 .action.secondary { background: var(--surface); color: var(--crisis-ink) !important; border: 2px solid var(--crisis-btn); }
-.crisis .fine { margin: 0; font-size: 13px; color: var(--text); }
+.crisis .fine { margin: 10px 0 0; font-size: 13px; color: var(--text); }
+.server-text a { color: inherit; font-weight: 600; white-space: nowrap; }
 
 .error { align-self: stretch; padding: 10px 12px; border-radius: 10px; border: 1px solid var(--border);
   background: var(--surface); color: var(--text); font-size: 14px; }
@@ -359,10 +364,19 @@ textarea:focus-visible { outline-offset: 0; }
   .panel { inset: 0; width: 100%; height: 100%; max-height: none; border-radius: 0; border: 0; }
   .launcher { right: 12px; bottom: 12px; }
   .cw.is-open .launcher { display: none; }
-  .actions { grid-template-columns: 1fr; }
 }
+@media (max-width: 359px) {
+  .subtitle, .hint { display: none; }
+  .meta-row { justify-content: flex-end; }
+  .actions { grid-template-columns: 1fr; }
+  .messages { padding: 12px; }
+}
+/* Keyboard hints mean nothing on a touch screen. */
+@media (hover: none) and (pointer: coarse) { .hint { visibility: hidden; } }
 @media (prefers-reduced-motion: reduce) {
-  .panel, .typing span, .streaming .answer-text::after, .streaming .server-text::after { animation: none; }
+  .panel, .typing span, .streaming .line:last-child .line-text::after, .streaming .server-text::after {
+    animation: none;
+  }
   .messages { scroll-behavior: auto; }
 }
 @media (forced-colors: active) {
@@ -482,12 +496,13 @@ textarea:focus-visible { outline-offset: 0; }
     const counterText = h("span", { "aria-hidden": "true", text: `0/${MAX_CHARS}` });
     const counterSr = srOnly(`0 of ${MAX_CHARS} characters used`);
     const counter = h("span", { class: "counter", id: "cw-counter" }, counterText, counterSr);
-    const send = h("button", { class: "send", type: "submit", "aria-label": "Send question", title: "Send" }, icon("send"));
+    const send = h("button", { class: "send", type: "submit", "aria-label": "Send question", title: "Send" },
+      icon("send"));
     const form = h("form", { class: "composer", novalidate: true, on: { submit: onSubmit } },
       h("label", { class: "sr-only", for: "cw-input", text: "Your question" }),
       h("div", { class: "input-wrap" }, input, send),
-      h("div", { class: "meta-row" }, h("span", { id: "cw-hint", text: "Enter to send · Shift+Enter for a new line" }),
-        counter));
+      h("div", { class: "meta-row" },
+        h("span", { class: "hint", id: "cw-hint", text: "Enter to send · Shift+Enter for a new line" }), counter));
     return { form, input, send, counter, counterText, counterSr };
   }
 
@@ -645,8 +660,11 @@ textarea:focus-visible { outline-offset: 0; }
       showError(err instanceof Failure ? err : new Failure(controller.signal.aborted ? "timeout" : "network"), user);
     } finally {
       clearTimeout(timer);
-      if (state.controller === controller) state.controller = null;
-      setBusy(false);
+      // Only the current request may end the busy state (a cleared one must not end its successor's).
+      if (state.controller === controller) {
+        state.controller = null;
+        setBusy(false);
+      }
     }
   }
 
@@ -707,16 +725,17 @@ textarea:focus-visible { outline-offset: 0; }
   function applyEvent(msg, ev) {
     const stick = isNearBottom();
     if (ev.name === "meta") {
-      Object.assign(msg, { outcome: ev.data.outcome, category: ev.data.category || null, requestId: ev.data.request_id });
+      Object.assign(msg, { outcome: ev.data.outcome, category: ev.data.category || null,
+        requestId: ev.data.request_id });
     } else if (ev.name === "delta") {
       msg.text += String(ev.data.text || "");
     } else if (ev.name === "citations") {
       msg.citations = Array.isArray(ev.data) ? ev.data : [];
     } else if (ev.name === "done") {
       // The final Answer is authoritative: it replaces whatever the pieces added up to.
-      Object.assign(msg, { outcome: ev.data.outcome, category: ev.data.category || null, text: String(ev.data.answer || ""),
-        citations: Array.isArray(ev.data.citations) ? ev.data.citations : [], requestId: ev.data.request_id,
-        streaming: false });
+      Object.assign(msg, { outcome: ev.data.outcome, category: ev.data.category || null,
+        text: String(ev.data.answer || ""), citations: Array.isArray(ev.data.citations) ? ev.data.citations : [],
+        requestId: ev.data.request_id, streaming: false });
     } else {
       return false;
     }
@@ -734,7 +753,8 @@ textarea:focus-visible { outline-offset: 0; }
       announce(`${crisisHeading(msg.category)}. ${msg.text} Call or text 988, or call 911 in an emergency.`, true);
     } else if (msg.outcome === "answered") {
       const n = msg.citations.length;
-      announce(`Answer: ${plainAnswer(msg.text)} ${n} source${n === 1 ? "" : "s"}; use the numbered buttons to read them.`);
+      const sources = `${n} source${n === 1 ? "" : "s"}; use the numbered buttons to read them.`;
+      announce(`Answer: ${plainAnswer(msg.text)} ${sources}`);
     } else {
       announce(msg.text);
     }
@@ -784,33 +804,45 @@ textarea:focus-visible { outline-offset: 0; }
   }
 
   function buildAnswer(msg) {
-    const cards = h("div", { class: "cards" });
-    const text = h("p", { class: "answer-text" }, answerNodes(msg, cards));
     const node = h("div", { class: botClass(msg, ""), "data-outcome": "answered",
       "aria-busy": msg.streaming ? "true" : "false" },
-    h("p", { class: "kicker" }, icon("book"), "From the clinic's documents"), text, cards);
+    h("p", { class: "kicker" }, icon("book"), "From the clinic's documents"),
+    h("div", { class: "answer-text" }, answerLines(msg)));
     if (!msg.streaming) append(node, [buildSources(msg), buildFeedback(msg)]);
     return node;
   }
 
-  // The answer's text with each [n] turned into a button that opens source n inline.
-  function answerNodes(msg, cards) {
-    const out = [];
+  // The answer's text with each [n] turned into a button that opens source n right under its sentence.
+  // Each quoted sentence with its markers is its own line, so a patient sees which source backs which
+  // sentence; each line has its own slot for the passages opened from it.
+  function answerLines(msg) {
     const byN = new Map(msg.citations.map((c) => [Number(c.n), c]));
+    const lines = [];
+    let line = null;
+    const addText = (text) => {
+      if (!line || (line.cited && text.trim())) {
+        line = { text: h("span", { class: "line-text" }), cards: h("div", { class: "cards" }), cited: false };
+        lines.push(line);
+        text = text.trimStart();
+      }
+      if (text) line.text.append(text);
+    };
     let last = 0;
     for (const m of msg.text.matchAll(/\[(\d+)\]/g)) {
-      out.push(msg.text.slice(last, m.index));
+      addText(msg.text.slice(last, m.index));
       const cite = byN.get(Number(m[1]));
-      if (cite) out.push(citeButton(msg, cite, cards));
-      else out.push(h("span", { class: "cite-pending", text: m[0] })); // citations not arrived yet
+      // Before the citations event arrives a marker is shown as plain text.
+      line.text.append(cite ? citeButton(msg, cite, line.cards, lines.length)
+        : h("span", { class: "cite-pending", text: m[0] }));
+      line.cited = true;
       last = m.index + m[0].length;
     }
-    out.push(msg.text.slice(last));
-    return out;
+    addText(msg.text.slice(last));
+    return lines.map((l) => h("div", { class: "line" }, l.text, l.cards));
   }
 
-  function citeButton(msg, cite, cards) {
-    const cardId = `${msg.id}-src${cite.n}`;
+  function citeButton(msg, cite, cards, lineNo) {
+    const cardId = `${msg.id}-l${lineNo}-src${cite.n}`;
     const button = h("button", {
       class: "cite", type: "button", "aria-expanded": "false", "aria-controls": cardId,
       "aria-label": `Source ${cite.n}: ${cite.title}`, title: `Source ${cite.n}: ${cite.title}`,
@@ -822,11 +854,7 @@ textarea:focus-visible { outline-offset: 0; }
 
   function toggleCard(button, cite, cardId, cards) {
     const existing = cards.querySelector(`[id="${cardId}"]`);
-    const open = !existing;
-    // Every marker for the same source shares one card, so all of them reflect its state.
-    for (const b of cards.parentElement.querySelectorAll(`[aria-controls="${cardId}"]`)) {
-      b.setAttribute("aria-expanded", String(open));
-    }
+    button.setAttribute("aria-expanded", String(!existing));
     if (existing) {
       existing.remove();
       return;
@@ -871,14 +899,17 @@ textarea:focus-visible { outline-offset: 0; }
       if (!docs.has(key)) docs.set(key, { title: c.title, version: c.version, ns: [] });
       docs.get(key).ns.push(c.n);
     }
-    const items = [...docs.values()].map((d) =>
-      h("li", { text: `${d.title}${d.version ? ` (version ${d.version})` : ""} · source ${d.ns.join(", ")}` }));
+    const items = [...docs.values()].map((d) => h("li", {},
+      h("span", { class: "src-title", text: d.title }), d.version ? ` · version ${d.version}` : "",
+      ` · ${d.ns.length > 1 ? "sources" : "source"} ${d.ns.join(", ")}`));
     return h("div", { class: "sources" }, icon("book"),
-      h("div", {}, h("span", { class: "sr-only", text: "Sources: " }), h("ul", { "aria-label": "Sources" }, items)));
+      h("div", {}, h("p", { class: "src-label", id: `${msg.id}-src`, text: "Quoted from" }),
+        h("ul", { "aria-labelledby": `${msg.id}-src` }, items)));
   }
 
   function crisisHeading(category) {
-    return category === "medical_emergency" ? "This may be a medical emergency" : "You don't have to go through this alone";
+    return category === "medical_emergency" ? "This may be a medical emergency"
+      : "You don't have to go through this alone";
   }
 
   function buildCrisis(msg) {
@@ -891,32 +922,44 @@ textarea:focus-visible { outline-offset: 0; }
     const call911 = h("a", { class: "action urgent", href: "tel:911" }, icon("phone"), "Call 911");
     const emergency = msg.category === "medical_emergency";
     const actions = emergency ? [call911, call988, text988, chat] : [call988, text988, chat, call911];
+    // The tap targets come first: on a phone they must be on screen without scrolling past the text.
     return h("section", { class: "msg crisis", "data-outcome": "crisis", "aria-labelledby": headingId },
       h("h3", { id: headingId }, icon("heart"), crisisHeading(msg.category)),
-      msg.text ? h("p", { class: "server-text", text: msg.text }) : null,
       h("div", { class: "actions" }, actions),
+      msg.text ? h("p", { class: "server-text" }, linkified(msg.text)) : null,
       h("p", { class: "fine", text: "The 988 Suicide & Crisis Lifeline is free, confidential and open 24/7. "
         + "If you or someone else is in immediate danger, call 911." }));
   }
 
   function buildRefusal(msg) {
-    const heading = REFUSAL_HEADINGS[msg.category] || "That's one for your care team";
+    const heading = REFUSAL_HEADINGS[msg.category] || "This question is for your care team";
     return h("div", { class: botClass(msg, "refused"), "data-outcome": "refused" },
       h("p", { class: "kicker" }, icon("info"), heading),
-      h("p", { class: "server-text", text: msg.text }),
-      msg.streaming ? null : [
-        h("p", { class: "care", text: "Your care team knows your history and can answer this safely for you." }),
-        buildFeedback(msg)]);
+      h("p", { class: "server-text" }, linkified(msg.text)),
+      buildFeedback(msg));
   }
 
   function buildNotFound(msg) {
     return h("div", { class: botClass(msg, ""), "data-outcome": "not_found" },
       h("p", { class: "kicker" }, icon("book"), "Not in the clinic's documents"),
-      h("p", { class: "server-text", text: msg.text }),
+      h("p", { class: "server-text" }, linkified(msg.text)),
       msg.streaming ? null : [
         h("p", { class: "care", text: "You could try one of these:" }),
         suggestionChips(),
         buildFeedback(msg)]);
+  }
+
+  // Phone numbers in the server's text become tap-to-call links (built as elements; the rest stays text),
+  // so "contact your care team at (555) 010-0199" is one tap on a phone.
+  function linkified(text) {
+    const out = [];
+    let last = 0;
+    for (const m of text.matchAll(/\(\d{3}\) ?\d{3}-\d{4}|\b\d{3}-\d{3}-\d{4}\b/g)) {
+      out.push(text.slice(last, m.index), h("a", { href: "tel:" + m[0].replace(/\D/g, ""), text: m[0] }));
+      last = m.index + m[0].length;
+    }
+    out.push(text.slice(last));
+    return out;
   }
 
   function botClass(msg, extra) {
@@ -965,9 +1008,11 @@ textarea:focus-visible { outline-offset: 0; }
   async function rate(wrap, msg, rating, reason) {
     const focusLabel = root.activeElement?.getAttribute("aria-label");
     Object.assign(msg, { rating, reason: reason || (rating === "up" ? "helpful" : null) });
-    msg.feedbackNote = rating === "down" && !reason ? "Thanks. What was wrong? (optional)" : "Thanks for your feedback.";
+    msg.feedbackNote = rating === "down" && !reason ? "Thanks. What was wrong? (optional)"
+      : "Thanks for your feedback.";
     renderFeedback(wrap, msg);
     restoreFocus(wrap, focusLabel);
+    wrap.scrollIntoView({ block: "nearest", behavior: reducedMotion() ? "auto" : "smooth" });
     saveState();
     announce(msg.feedbackNote);
     try {
@@ -1003,8 +1048,11 @@ textarea:focus-visible { outline-offset: 0; }
 
   function showError(failure, userMsg) {
     let text = ERROR_TEXT[failure.kind] || ERROR_TEXT.server;
-    if (failure.kind === "rate_limited" && failure.retryAfter) text += ` Please wait ${failure.retryAfter} seconds and try again.`;
-    else if (failure.kind !== "invalid") text += " Please try again in a moment.";
+    if (failure.kind === "rate_limited" && failure.retryAfter) {
+      text += ` Please wait ${failure.retryAfter} seconds and try again.`;
+    } else if (failure.kind !== "invalid") {
+      text += " Please try again in a moment.";
+    }
     const msg = addMessage({ role: "error", text, retry: failure.kind !== "invalid" ? userMsg.text : null });
     announce(text, true);
     return msg;
@@ -1027,6 +1075,7 @@ textarea:focus-visible { outline-offset: 0; }
 
   function clearConversation() {
     state.controller?.abort();
+    state.controller = null;
     state.messages = [];
     state.conversationId = randomId();
     try {
