@@ -68,6 +68,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:  # FastAPI's "error parsing the body" (e.g. invalid UTF-8): same as bad JSON
+            return error_response(422, "invalid_request", "body: the request body is not valid UTF-8 JSON")
         code = _HTTP_CODES.get(exc.status_code, "http_error")
         return error_response(exc.status_code, code, code.replace("_", " "), getattr(exc, "headers", None))
 

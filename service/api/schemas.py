@@ -13,7 +13,9 @@ class AskRequest(BaseModel):
     """A patient's question."""
 
     model_config = ConfigDict(extra="forbid")
-    question: str = Field(description="1 to 1000 characters after normalization", max_length=4000)
+    question: str = Field(description="1 to 1000 characters after normalization (Unicode NFKC, no control or "
+                          "invisible characters, single spaces)", min_length=1, max_length=1000,
+                          pattern=r"[^\s\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
     conversation_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,64}$")
 
     @field_validator("question")
