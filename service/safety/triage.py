@@ -20,9 +20,9 @@ log = logging.getLogger(__name__)
 PRIORITY = ("self_harm", "medical_emergency", "dosing", "personal_medical_advice")
 OUTCOME = {"self_harm": "crisis", "medical_emergency": "crisis", "dosing": "refused",
            "personal_medical_advice": "refused"}
-MAX_TRIAGE_CHARS = 4000
+MAX_TRIAGE_CHARS = 4000  # questions are capped at 1000; this bounds the work for any caller
 REFUSALS = {"dosing", "personal_medical_advice"}
-UNANCHORED_REFUSAL = 0.9  # classifier confidence needed to refuse a message that never mentions the treatment  # questions are capped at 1000; this bounds the work for any caller
+UNANCHORED_REFUSAL = 0.9  # classifier confidence needed to refuse a message that never mentions the treatment
 
 
 @dataclass(frozen=True)
