@@ -42,6 +42,7 @@ lint: install
 
 soak: install
 	$(PY) scripts/kill_soak.py --trials 20
+	$(PY) scripts/load_soak.py --seconds 60 --concurrency 16
 
 bench: install
 	$(PY) bench/run.py
