@@ -10,7 +10,7 @@ from .metrics import CLASSES
 
 def _heatmap(confusion: dict[str, dict[str, int]]) -> str:
     rows = [r for r in (*CLASSES, "safe") if r in confusion]
-    cell, left, top = 74, 210, 110
+    cell, left, top = 74, 210, 170
     width, height = left + cell * len(CLASSES) + 10, top + cell * len(rows) + 10
     parts = [f'<svg role="img" aria-label="Confusion matrix" width="{width}" height="{height}" '
              f'viewBox="0 0 {width} {height}" font-family="system-ui,sans-serif" font-size="12">']
