@@ -54,3 +54,22 @@ def test_kill_9_during_ingest_leaves_a_whole_state(tmp_path: Path) -> None:
                            "--work", str(tmp_path)], capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "2 passed, 0 failed" in proc.stdout
+
+
+def test_onnx_query_vectors_match_torch(tmp_path: Path) -> None:
+    import numpy as np
+
+    from service.adapters.onnx_embedder import OnnxEmbedder
+    from service.adapters.st_embedder import SentenceTransformerEmbedder
+
+    path = Settings().resolved_model_path()
+    onnx = OnnxEmbedder(path, cache_dir=str(tmp_path / "models"))  # exports, verifies, caches
+    assert (tmp_path / "models").glob("*.onnx")
+    torch = SentenceTransformerEmbedder(path)
+    texts = ["how long does dissociation last?", "Oral ketamine is taken as a lozenge at home.", "988",
+             "¿Qué es la ketamina?", "x " * 300]
+    cos = np.sum(onnx.embed(texts) * torch.embed(texts), axis=1)
+    assert cos.min() >= 0.999
+    assert onnx.fingerprint == torch.fingerprint, "the same weights must give the same index"
+    again = OnnxEmbedder(path, cache_dir=str(tmp_path / "models"))  # loads the cached export
+    assert float(np.dot(again.embed_query("side effects"), torch.embed_query("side effects"))) >= 0.999
