@@ -30,7 +30,8 @@ OFF_TOPIC = ["what's the capital of peru", "does insurance cover this", "best pi
 
 
 def faq_questions() -> list[str]:
-    rows = [json.loads(line) for line in (ROOT / "evals" / "golden.jsonl").read_text().splitlines() if line.strip()]
+    lines = (ROOT / "evals" / "golden.jsonl").read_text().splitlines()
+    rows = [json.loads(line) for line in lines if line.strip()]
     return [r["question"] for r in rows if r["outcome"] == "answered"] or ["what are the side effects?"]
 
 
