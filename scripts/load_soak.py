@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DOSING = ["how many mg should i take", "can i take an extra lozenge tonight", "what's the max dose",
           "i missed my dose, should i double up", "how often can i take it"]
 CRISIS = ["i want to kill myself", "i took too many lozenges and can't breathe", "i don't want to wake up tomorrow"]
-OFF_TOPIC = ["what's the capital of peru", "does insurance cover this", "best pizza near me", "how do i renew a passport"]
+OFF_TOPIC = ["what's the capital of peru", "does insurance cover this", "best pizza near me",
+             "how do i renew a passport"]
 
 
 def faq_questions() -> list[str]:
