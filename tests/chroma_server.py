@@ -27,27 +27,31 @@ def chroma_binary() -> str | None:
     return str(local) if local.exists() else shutil.which("chroma")
 
 
-@contextmanager
-def chroma_server(path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """Run `chroma run` on 127.0.0.1 and yield its URL and process; stops it afterwards."""
+def start_chroma(path: Path, port: int, timeout: float = 30) -> subprocess.Popen[bytes]:
+    """Run `chroma run` on 127.0.0.1:port and wait until its heartbeat answers."""
     binary = chroma_binary()
     if binary is None:
         raise RuntimeError("chroma CLI not found")
-    port = free_port()
     proc = subprocess.Popen([binary, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("chroma server did not start")
+
+
+@contextmanager
+def chroma_server(path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """A server for the duration of the block; yields its URL and process."""
+    port = free_port()
+    proc = start_chroma(path, port)
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("chroma server did not start")
-        yield url, proc
+        yield f"http://127.0.0.1:{port}", proc
     finally:
         proc.terminate()
         try:

@@ -53,3 +53,19 @@ def settings(tmp_path: Path) -> Settings:
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def corpus_engine(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - Engine, imported lazily
+    """The sample corpus in real embedded Chroma with the fake embedder, shared by the answering tests."""
+    import shutil
+
+    from service.answering.engine import Engine
+    from service.runtime import build_store, run_ingest
+
+    tmp = tmp_path_factory.mktemp("corpus-engine")
+    shutil.copytree(ROOT / "corpus", tmp / "corpus")
+    s = Settings(corpus_dir=tmp / "corpus", data_dir=tmp / "data", evidence_threshold=0.05)
+    emb = FakeEmbedder()
+    run_ingest(s, embedder=emb)
+    return Engine(s, build_store(s), emb)

@@ -16,14 +16,9 @@ from .conftest import ROOT, FakeEmbedder
 from .helpers import md_doc, write
 
 
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
-    tmp = tmp_path_factory.mktemp("eng")
-    shutil.copytree(ROOT / "corpus", tmp / "corpus")
-    s = Settings(corpus_dir=tmp / "corpus", data_dir=tmp / "data", evidence_threshold=0.05)
-    emb = FakeEmbedder()
-    run_ingest(s, embedder=emb)
-    return Engine(s, build_store(s), emb)
+@pytest.fixture
+def engine(corpus_engine: Engine) -> Engine:
+    return corpus_engine
 
 
 def assert_contract(a) -> None:  # noqa: ANN001

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from langchain_core.output_parsers import StrOutputParser
@@ -12,22 +10,13 @@ from langchain_core.runnables import RunnableLambda, RunnablePassthrough
 
 from service.adapters.langchain_retriever import CitedRetriever
 from service.answering.engine import Engine, answer_question
-from service.runtime import build_store, run_ingest
-from service.settings import Settings
-
-from .conftest import ROOT, FakeEmbedder
 
 Q = "What are the common side effects of oral ketamine?"
 
 
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
-    tmp = tmp_path_factory.mktemp("lc")
-    shutil.copytree(ROOT / "corpus", tmp / "corpus")
-    s = Settings(corpus_dir=tmp / "corpus", data_dir=tmp / "data", evidence_threshold=0.05)
-    emb = FakeEmbedder()
-    run_ingest(s, embedder=emb)
-    return Engine(s, build_store(s), emb)
+@pytest.fixture
+def engine(corpus_engine: Engine) -> Engine:
+    return corpus_engine
 
 
 def test_retriever_composes_in_an_lcel_chain(engine: Engine) -> None:

@@ -9,7 +9,6 @@ import shutil
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
@@ -22,7 +21,7 @@ from service.ingest.loaders import load_file
 from service.runtime import build_store, run_ingest
 from service.settings import Settings
 
-from .chroma_server import chroma_server
+from .chroma_server import chroma_server, start_chroma
 from .conftest import ROOT, FakeEmbedder
 from .helpers import md_doc, write
 
@@ -103,14 +102,9 @@ def test_chunks_reassemble_their_document(paragraphs: list[str], size: int, over
             assert doc.text[i].isspace() or i in covered
 
 
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
-    tmp = tmp_path_factory.mktemp("prop")
-    shutil.copytree(ROOT / "corpus", tmp / "corpus")
-    s = Settings(corpus_dir=tmp / "corpus", data_dir=tmp / "data", evidence_threshold=0.05)
-    emb = FakeEmbedder()
-    run_ingest(s, embedder=emb)
-    return Engine(s, build_store(s), emb)
+@pytest.fixture
+def engine(corpus_engine: Engine) -> Engine:
+    return corpus_engine
 
 
 WORDS = ["ketamine", "side", "effects", "dissociation", "session", "lozenge", "how", "long", "what", "is", "the",
@@ -188,7 +182,7 @@ def test_chroma_server_outage_and_recovery(tmp_path: Path) -> None:
             assert c.post("/v1/ask", json={"question": "i want to kill myself"}).json()["outcome"] == "crisis"
             assert c.post("/v1/ask", json={"question": "how many mg should i take"}).json()["outcome"] == "refused"
             assert c.get("/healthz").status_code == 200
-            restarted = _restart(tmp_path / "server", port)
+            restarted = start_chroma(tmp_path / "server", int(port))
             try:
                 deadline = time.monotonic() + 30
                 while c.get("/readyz").status_code != 200 and time.monotonic() < deadline:
@@ -198,20 +192,3 @@ def test_chroma_server_outage_and_recovery(tmp_path: Path) -> None:
             finally:
                 restarted.terminate()
                 restarted.wait(timeout=15)
-
-
-def _restart(path: Path, port: str):  # noqa: ANN202
-    import subprocess
-
-    from .chroma_server import chroma_binary
-
-    proc = subprocess.Popen([str(chroma_binary()), "run", "--path", str(path), "--host", "127.0.0.1", "--port", port],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    return proc
