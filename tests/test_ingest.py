@@ -134,3 +134,11 @@ def test_missing_corpus_dir_is_a_clear_error(tmp_path: Path, fake_embedder) -> N
     s = Settings(corpus_dir=tmp_path / "nope", data_dir=tmp_path / "data")
     with pytest.raises(IngestError, match="corpus directory not found"):
         run_ingest(s, embedder=fake_embedder)
+
+
+def test_a_document_that_repeats_a_passage_ingests(settings: Settings, fake_embedder) -> None:
+    para = "Rest after the session and do not drive. " * 6
+    write(settings.corpus_dir / "rep.md", md_doc("rep", "Repeats", f"## Same\n{para}\n\n{para}\n\n{para}"))
+    r = run_ingest(settings, embedder=fake_embedder)
+    assert r.added == ["rep"] and r.chunks_total >= 3
+    assert _served_chunks(settings) == {"rep": r.chunks_total}

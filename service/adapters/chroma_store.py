@@ -190,6 +190,19 @@ class ChromaStore:
         return [Hit(i, d or "", m or {}, float(dist)) for i, d, m, dist in
                 zip(got["ids"][0], docs, got["metadatas"][0], got["distances"][0])]
 
+    def similarities(self, collection: str, vector: Vectors, ids: Sequence[str]) -> dict[str, float]:
+        """Cosine similarity of the vector to each stored record among the ids.
+
+        A get by id plus one matrix product: Chroma's id-filtered query grows with the collection
+        (90 ms at 165k sentence records against about 1 ms this way).
+        """
+        got = self._col(collection).get(ids=list(ids), include=["embeddings"])
+        embeddings = got.get("embeddings")
+        if embeddings is None or len(got["ids"]) == 0:
+            return {}
+        sims = np.asarray(embeddings, dtype=np.float32) @ np.asarray(vector, dtype=np.float32)
+        return {i: float(v) for i, v in zip(got["ids"], sims)}
+
     def get(self, collection: str, ids: Sequence[str]) -> list[Hit]:
         """Records by id, in the order asked."""
         got = self._col(collection).get(ids=list(ids), include=["documents", "metadatas"])

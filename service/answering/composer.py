@@ -42,7 +42,7 @@ def score_sentences(terms: QueryTerms, qvec: Vectors, retrieved: list[Retrieved]
             spans[f"{item.hit.chunk_id}#{i}"] = (item, i, a, b)
     if not spans:
         return []
-    sims = {h.chunk_id: 1.0 - h.distance for h in store.query(sentence_collection, qvec, len(spans), ids=list(spans))}
+    sims = store.similarities(sentence_collection, qvec, list(spans))
     q = terms.weights
     ranks = {it.hit.chunk_id: r for r, it in enumerate(retrieved)}
     out = []

@@ -11,7 +11,7 @@ import blingfire
 from ..domain.models import Chunk, LoadedDocument, Section
 from .builder import BLOCK_SEP
 
-CHUNKER_VERSION = "2"
+CHUNKER_VERSION = "3"
 
 
 def content_hash(text: str) -> str:
@@ -91,8 +91,10 @@ def _make_chunk(doc: LoadedDocument, doc_hash: str, section: Section,
     start, end = group[0][0], group[-1][1]
     text = doc.text[start:end]
     digest = content_hash(f"{doc.title}\x1f{section.path}\x1f{text}")
+    # the offset keeps ids unique when a document repeats a passage; reuse of vectors goes by `digest`
+    id_part = content_hash(f"{digest}\x1f{start}")[:12]
     return Chunk(
-        chunk_id=f"{doc.doc_id}:{doc_hash[:10]}:{digest[:12]}",
+        chunk_id=f"{doc.doc_id}:{doc_hash[:10]}:{id_part}",
         doc_id=doc.doc_id,
         title=doc.title,
         section=section.path,
