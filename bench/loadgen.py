@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from urllib.parse import urlparse
 
 import httpx
+from common import percentile
 
 
 @dataclass(frozen=True)
@@ -29,16 +30,6 @@ class LoadResult:
     p50: float
     p95: float
     p99: float
-
-
-def _pct(values: Sequence[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    s = sorted(values)
-    pos = (len(s) - 1) * q / 100
-    lo = int(pos)
-    hi = min(lo + 1, len(s) - 1)
-    return s[lo] + (s[hi] - s[lo]) * (pos - lo)
 
 
 async def load(url: str, questions: Sequence[str], concurrency: int, duration: float) -> LoadResult:
@@ -74,7 +65,7 @@ async def load(url: str, questions: Sequence[str], concurrency: int, duration: f
     elapsed = last - start
     done = len(latencies)
     return LoadResult(concurrency, elapsed, done + errors, errors, done / elapsed if elapsed else 0.0,
-                      _pct(latencies, 50), _pct(latencies, 95), _pct(latencies, 99))
+                      percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99))
 
 
 def main() -> None:
