@@ -106,7 +106,7 @@ def answer_question(engine: Engine, question: str, conversation_id: str | None =
     snap = engine.retriever.snapshot()
     terms = snap.vocabulary.terms(query)
     scored = score_sentences(terms, qvec, retrieved, engine.store, snap.manifest.sentence_collection)
-    uncovered = snap.vocabulary.terms(text).uncovered
+    uncovered = terms.uncovered if query == text else snap.vocabulary.terms(text).uncovered
     evidence = evidence_score(scored[0].score, uncovered) if scored else 0.0
     chosen = [] if evidence < engine.settings.evidence_threshold else select(
         scored, engine.settings.evidence_threshold - (scored[0].score - evidence),
@@ -119,7 +119,7 @@ def answer_question(engine: Engine, question: str, conversation_id: str | None =
     debug["ms"] = round((time.perf_counter() - t0) * 1000, 1)
     if not chosen:
         return Answer(outcome="not_found", answer=engine.messages["not_found"], request_id=rid,
-                      index_version=snap.manifest.index_version, debug=debug)
+                      index_version=snap.index_version, debug=debug)
     body, citations = to_citations(chosen)
     if engine.chat_model is not None:
         phrased = phrase(engine.chat_model, text, citations, engine.embedder, engine.settings.max_answer_sentences)
@@ -129,4 +129,4 @@ def answer_question(engine: Engine, question: str, conversation_id: str | None =
             body, citations, info = phrased
             debug.update(info)
     return Answer(outcome="answered", answer=body, citations=citations, request_id=rid,
-                  index_version=snap.manifest.index_version, debug=debug)
+                  index_version=snap.index_version, debug=debug)

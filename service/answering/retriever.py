@@ -37,6 +37,7 @@ class _Snapshot:
     by_id: dict[str, int]
     lexical: LexicalIndex
     vocabulary: Vocabulary
+    index_version: str  # computed once: it hashes every document entry of the manifest
 
 
 class HybridRetriever:
@@ -53,7 +54,7 @@ class HybridRetriever:
     @property
     def index_version(self) -> str:
         """The served index version ('' before the first load)."""
-        return self._snap.manifest.index_version if self._snap else ""
+        return self._snap.index_version if self._snap else ""
 
     def invalidate(self) -> None:
         """Check the manifest again on the next request (after an ingest)."""
@@ -70,7 +71,7 @@ class HybridRetriever:
                     time.monotonic() - self._checked < self.settings.manifest_poll_seconds:
                 return self._snap
             manifest = self._read_manifest()
-            if self._snap is None or manifest.index_version != self._snap.manifest.index_version:
+            if self._snap is None or manifest.index_version != self._snap.index_version:
                 self._snap = self._build(manifest)
             self._checked = time.monotonic()
             return self._snap
@@ -96,7 +97,8 @@ class HybridRetriever:
         vocabulary = Vocabulary(texts)
         log.info("index %s loaded: %d chunks in %.2fs", manifest.index_version, len(chunks),
                  time.perf_counter() - t0)
-        return _Snapshot(manifest, chunks, {h.chunk_id: i for i, h in enumerate(chunks)}, lexical, vocabulary)
+        return _Snapshot(manifest, chunks, {h.chunk_id: i for i, h in enumerate(chunks)}, lexical, vocabulary,
+                         manifest.index_version)
 
     def search(self, query: str, k: int | None = None, vector: Vectors | None = None) -> list[Retrieved]:
         """Fused top-k chunks for a query."""
