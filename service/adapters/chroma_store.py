@@ -190,6 +190,11 @@ class ChromaStore:
         return [Hit(i, d or "", m or {}, float(dist)) for i, d, m, dist in
                 zip(got["ids"][0], docs, got["metadatas"][0], got["distances"][0])]
 
+    def nearest(self, collection: str, vector: Vectors, k: int) -> list[tuple[str, float]]:
+        """Ids and cosine distances of the k nearest records (no texts: the caller already holds them)."""
+        got = self._col(collection).query(query_embeddings=[vector], n_results=k, include=["distances"])
+        return [(i, float(d)) for i, d in zip(got["ids"][0], got["distances"][0])]
+
     def similarities(self, collection: str, vector: Vectors, ids: Sequence[str]) -> dict[str, float]:
         """Cosine similarity of the vector to each stored record among the ids.
 

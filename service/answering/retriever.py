@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .._exceptions import IndexUnavailableError
@@ -106,10 +106,12 @@ class HybridRetriever:
         s = self.settings
         qvec = vector if vector is not None else self.embedder.embed_query(query)
         try:
-            dense = self.store.query(snap.manifest.chunk_collection, qvec, s.dense_k + 10)
+            nearest = self.store.nearest(snap.manifest.chunk_collection, qvec, s.dense_k + 10)
         except Exception as exc:  # transport failure of the store
             raise IndexUnavailableError("the index store cannot be reached") from exc
-        dense = [h for h in dense if h.chunk_id in snap.by_id][: s.dense_k]
+        # texts and metadata come from the snapshot, which also drops chunks the manifest does not serve
+        dense = [replace(snap.chunks[snap.by_id[cid]], distance=dist) for cid, dist in nearest
+                 if cid in snap.by_id][: s.dense_k]
         lexical = snap.lexical.search(query, s.lexical_k)
         return fuse(snap, dense, lexical, s, k or s.fused_k)
 
