@@ -16,7 +16,6 @@ import os
 import shutil
 import sys
 import time
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,7 @@ from transformers.utils import logging as hf_logging  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from service.adapters.onnx_embedder import export_positional  # noqa: E402
 from service.answering.engine import normalize_question  # noqa: E402
 from service.evaluation.safety_data import SafetyExample, load_safety  # noqa: E402
 from service.safety.classifier import LABELS  # noqa: E402
@@ -235,15 +235,7 @@ def export(model: Classifier, out_dir: Path, max_length: int) -> tuple[Path, Pat
             return self.m(input_ids, attention_mask, token_type_ids)
 
     fp32 = out_dir / "triage_model.fp32.onnx"
-    names = ["input_ids", "attention_mask", "token_type_ids"]
-    dummy = (torch.ones(1, 8, dtype=torch.long), torch.ones(1, 8, dtype=torch.long),
-             torch.zeros(1, 8, dtype=torch.long))
-    axes = {0: "batch", 1: "seq"}
-    with torch.no_grad(), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        torch.onnx.export(Wrapped().eval(), dummy, str(fp32), input_names=names, output_names=["logits"],
-                          dynamic_axes={**{k: axes for k in names}, "logits": {0: "batch"}}, opset_version=17,
-                          dynamo=False)
+    export_positional(Wrapped(), fp32, "logits", {0: "batch"})
     int8 = out_dir / "triage_model.int8.onnx"
     quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8)
     return fp32, int8

@@ -12,6 +12,7 @@ import os
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import onnxruntime as ort
@@ -19,7 +20,7 @@ from tokenizers import Tokenizer
 
 from .._exceptions import ConfigError
 from ..domain.protocols import Vectors
-from .st_embedder import SentenceTransformerEmbedder, model_fingerprint
+from .st_embedder import SentenceTransformerEmbedder, empty_vectors, model_fingerprint
 
 log = logging.getLogger(__name__)
 MIN_COSINE = 0.999
@@ -31,6 +32,27 @@ _CHECK_TEXTS = [
 ]
 
 
+INPUTS = ["input_ids", "attention_mask", "token_type_ids"]
+
+
+def export_positional(module: Any, path: Path, output: str, output_axes: dict[int, str]) -> None:
+    """Export a module taking (input_ids, attention_mask, token_type_ids) with dynamic batch and length.
+
+    The TorchScript exporter (dynamo=False) traces positional inputs cleanly; shared with the triage
+    model's training script so both exports stay alike.
+    """
+    import torch
+
+    dummy = (torch.ones(1, 8, dtype=torch.long), torch.ones(1, 8, dtype=torch.long),
+             torch.zeros(1, 8, dtype=torch.long))
+    axes = {0: "batch", 1: "seq"}
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tracer warnings about shape-dependent branches we do not use
+        torch.onnx.export(module.eval(), dummy, str(path), input_names=INPUTS, output_names=[output],
+                          dynamic_axes={**{k: axes for k in INPUTS}, output: output_axes}, opset_version=17,
+                          dynamo=False)
+
+
 def _export(model_path: str, target: Path) -> Path:
     """Export the encoder to a temporary file beside the target."""
     import torch
@@ -38,11 +60,10 @@ def _export(model_path: str, target: Path) -> Path:
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()
-
     bert = AutoModel.from_pretrained(model_path).eval()
 
     class Encoder(torch.nn.Module):
-        """Plain positional inputs and one output, which the TorchScript exporter traces cleanly."""
+        """The hidden states only, for mean pooling in numpy."""
 
         def __init__(self) -> None:
             super().__init__()
@@ -53,16 +74,8 @@ def _export(model_path: str, target: Path) -> Path:
             out = self.bert(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
             return out.last_hidden_state
 
-    names = ["input_ids", "attention_mask", "token_type_ids"]
-    dummy = (torch.ones(1, 8, dtype=torch.long), torch.ones(1, 8, dtype=torch.long),
-             torch.zeros(1, 8, dtype=torch.long))
     tmp = target.with_suffix(f".tmp{os.getpid()}")
-    axes = {0: "batch", 1: "seq"}
-    with torch.no_grad(), warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # tracer warnings about shape-dependent branches we do not use
-        torch.onnx.export(Encoder(), dummy, str(tmp), input_names=names, output_names=["last_hidden_state"],
-                          dynamic_axes={**{k: axes for k in names}, "last_hidden_state": axes}, opset_version=17,
-                          dynamo=False)
+    export_positional(Encoder(), tmp, "last_hidden_state", {0: "batch", 1: "seq"})
     return tmp
 
 
@@ -112,7 +125,7 @@ class OnnxEmbedder:
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         if not texts:
-            return np.zeros((0, getattr(self, "_dim", 0)), dtype=np.float32)
+            return empty_vectors(self._dim)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # similar lengths pad less
         parts = []
         for i in range(0, len(order), self._batch):

@@ -13,6 +13,11 @@ from .._exceptions import ConfigError
 from ..domain.protocols import Vectors
 
 
+def empty_vectors(dim: int) -> Vectors:
+    """The result of embedding no texts."""
+    return np.zeros((0, dim), dtype=np.float32)
+
+
 def model_fingerprint(path: str) -> str:
     """A short id of the model weights, so a different model never mixes into an index."""
     root = Path(path)
@@ -55,7 +60,7 @@ class SentenceTransformerEmbedder:
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         if not texts:
-            return np.zeros((0, self._dim), dtype=np.float32)
+            return empty_vectors(self._dim)
         out = self._model.encode(list(texts), batch_size=self._batch, normalize_embeddings=True,
                                  convert_to_numpy=True, show_progress_bar=False)
         return np.asarray(out, dtype=np.float32)

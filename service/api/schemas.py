@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..answering.engine import InvalidQuestionError, normalize_question
+from ..domain.answer import PassageRef
 
 
 class AskRequest(BaseModel):
@@ -67,17 +68,9 @@ class DocumentList(BaseModel):
     skipped: dict[str, str]
 
 
-class PassageOut(BaseModel):
+class PassageOut(PassageRef):
     """A cited passage with its document's metadata."""
 
-    chunk_id: str
-    document_id: str
-    title: str
-    section: str
-    page: int | None
-    version: str
-    url: str
-    passage: str
     reviewed_on: str | None = None
 
 

@@ -9,18 +9,23 @@ from pydantic import BaseModel, Field
 Outcome = Literal["answered", "refused", "crisis", "not_found"]
 
 
-class Citation(BaseModel):
-    """A cited passage; `quote` is `passage[start:end]`, verbatim."""
+class PassageRef(BaseModel):
+    """A passage of a served document version and where it comes from."""
 
-    n: int = Field(ge=1)
+    chunk_id: str
     document_id: str
     title: str
     section: str
     page: int | None
     version: str
     url: str
-    chunk_id: str
     passage: str
+
+
+class Citation(PassageRef):
+    """A cited passage; `quote` is `passage[start:end]`, verbatim."""
+
+    n: int = Field(ge=1)
     quote: str
     start: int = Field(ge=0)
     end: int = Field(ge=0)
