@@ -104,14 +104,6 @@ class ChromaStore:
             ids=[request_id], embeddings=[[1.0]],
             metadatas=[{"rating": rating, "reason": reason or "", "at": int(time.time())}])
 
-    def feedback_counts(self) -> dict[str, int]:
-        """Ratings recorded so far."""
-        got = self._col(f"{self._prefix}-feedback").get(include=["metadatas"])
-        counts: dict[str, int] = {}
-        for m in got["metadatas"] or []:
-            counts[str(m["rating"])] = counts.get(str(m["rating"]), 0) + 1
-        return counts
-
     # writes -----------------------------------------------------------------
     def vectors_by_hash(self, collection: str, hashes: Sequence[str]) -> dict[str, Vectors]:
         """Stored vectors keyed by content hash, so unchanged text is never re-embedded."""
@@ -207,13 +199,6 @@ class ChromaStore:
             return {}
         sims = np.asarray(embeddings, dtype=np.float32) @ np.asarray(vector, dtype=np.float32)
         return {i: float(v) for i, v in zip(got["ids"], sims)}
-
-    def get(self, collection: str, ids: Sequence[str]) -> list[Hit]:
-        """Records by id, in the order asked."""
-        got = self._col(collection).get(ids=list(ids), include=["documents", "metadatas"])
-        by_id = {i: Hit(i, d or "", m or {}) for i, d, m in
-                 zip(got["ids"], got["documents"] or [], got["metadatas"] or [])}
-        return [by_id[i] for i in ids if i in by_id]
 
     def iter_all(self, collection: str, page: int = 5000) -> Iterable[Hit]:
         """Every record with text and metadata (to rebuild the lexical index)."""

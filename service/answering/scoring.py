@@ -1,4 +1,4 @@
-"""Lexical helpers for sentence scoring: content words, stems, overlap and near-duplicates."""
+"""Lexical helpers for sentence scoring: content words, stems and near-duplicates."""
 
 from __future__ import annotations
 
@@ -28,11 +28,6 @@ def _stem(word: str) -> str:
 def content_stems(text: str) -> frozenset[str]:
     """Stems of the content words of a text."""
     return frozenset(_stem(w) for w in _WORD.findall(text.lower()) if w not in STOP and len(w) > 1)
-
-
-def overlap(query: frozenset[str], sentence: frozenset[str]) -> float:
-    """Share of the query's content stems found in the sentence."""
-    return len(query & sentence) / len(query) if query else 0.0
 
 
 def near_duplicate(a: frozenset[str], b: frozenset[str], threshold: float = 0.6) -> bool:

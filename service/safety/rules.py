@@ -353,8 +353,3 @@ TREATMENT_ANCHOR = re.compile(
     rf"raise|increase|lower|start (?:people|with|at)|skip|missed|forgot|switch|stop|quit|drop|come off|iv|oral|nasal|"
     rf"mood stabilizer|newbies?|first timer|tomar\w*|pastillas?|dosis|prendre|nehmen)\b"
 )
-
-
-def matches(text: str, rules: list[Rule]) -> list[str]:
-    """Names of the rules that match the normalized text."""
-    return [r.name for r in rules if r.pattern.search(text)]
